@@ -1,0 +1,105 @@
+import { viewArray, type ArrayOf, type ColumnType } from '../columns.ts';
+import { SETUP, Rng } from '../rng/threefry.ts';
+import { Words } from '../rng/words.ts';
+import type { Kernel, Phase, ThreadContext, WorldView } from './module.ts';
+import { CompileError, definition, type Registry, type World } from './world.ts';
+
+/** Agents are processed in chunks this long: the act-phase dice of a chunk stay in L1 cache. */
+export const CHUNK = 512;
+
+export interface BoundPhase {
+  phase: Phase;
+  kernels: Kernel[];
+  /** Whether the phase draws the agents' dice for the day (only `act` does). */
+  dice: boolean;
+}
+
+/** A world bound on one thread: the kernels of each phase in schedule order, and the setup. */
+export interface Schedule {
+  setup: BoundPhase | undefined;
+  daily: BoundPhase[];
+}
+
+/** Binds every module of the world on this thread. */
+export function bindWorld(world: World, registry: Registry): Schedule {
+  const view = worldView(world);
+  const bound = world.modules.map((use) => definition(registry, use.module).bind(use.params, view));
+  const phase = (p: Phase): BoundPhase | undefined => {
+    const kernels = bound.map((b) => b[p]).filter((k): k is Kernel => k !== undefined);
+    return kernels.length ? { phase: p, kernels, dice: p === 'act' && world.dice } : undefined;
+  };
+  return {
+    setup: phase('setup'),
+    daily: world.phases.filter((p) => p !== 'setup').map((p) => phase(p)!),
+  };
+}
+
+function worldView(world: World): WorldView {
+  const maybeColumn = <T extends ColumnType>(name: string, type: T): ArrayOf<T> | undefined => {
+    const c = world.columns[name];
+    if (!c) return undefined;
+    if (c.spec.type !== type) throw new CompileError(`column "${name}" is ${c.spec.type}, not ${type}`);
+    // Re-viewed rather than used as is: after a transfer to a worker, the array's class is lost for
+    // nothing but its buffer and length matter.
+    return viewArray(type, c.array.buffer, world.n);
+  };
+  return {
+    n: world.n,
+    days: world.days,
+    maybeColumn,
+    column(name, type) {
+      const a = maybeColumn(name, type);
+      if (!a) throw new CompileError(`no column "${name}" in this scenario`);
+      return a;
+    },
+    layer(name) {
+      const l = world.layers[name];
+      if (!l) throw new CompileError(`no network layer "${name}" in this scenario`);
+      return l;
+    },
+    metric(name) {
+      const m = world.metrics.find((x) => x.name === name);
+      if (!m) throw new CompileError(`no metric "${name}" in this scenario`);
+      return m.slot;
+    },
+  };
+}
+
+/** The agents [lo, hi) that thread t of T handles: contiguous, aligned to 64 to keep threads off each other's cache lines. */
+export function partition(n: number, t: number, threads: number): [number, number] {
+  const at = (k: number): number => (k >= threads ? n : Math.min(n, Math.round((n * k) / threads / 64) * 64));
+  return [at(t), at(t + 1)];
+}
+
+/** Runs phases for a range of agents on one thread. */
+export class ThreadRunner {
+  private readonly ctx: { rng: Rng; words: Words; m: Float64Array; dice: Uint32Array };
+
+  constructor(
+    readonly schedule: Schedule,
+    seed: bigint,
+    metricWidth: number,
+  ) {
+    const rng = new Rng(seed);
+    this.ctx = { rng, words: new Words(rng), m: new Float64Array(metricWidth), dice: new Uint32Array(4 * CHUNK) };
+  }
+
+  /** Runs one phase over agents [lo, hi) on `step`, adding metrics into m. */
+  run(phase: BoundPhase, lo: number, hi: number, step: number, m: Float64Array): void {
+    const ctx = this.ctx;
+    ctx.m = m;
+    const t = ctx as ThreadContext;
+    const { kernels, dice } = phase;
+    const rng = ctx.rng;
+    const buf = ctx.dice;
+    for (let c = lo; c < hi; c += CHUNK) {
+      const e = Math.min(c + CHUNK, hi);
+      if (dice) for (let i = c; i < e; i++) rng.block(i, step, 0, 0, buf, 4 * (i - c));
+      for (let k = 0; k < kernels.length; k++) kernels[k]!(c, e, step, t);
+    }
+  }
+
+  runSetup(lo: number, hi: number, m: Float64Array): void {
+    if (this.schedule.setup) this.run(this.schedule.setup, lo, hi, SETUP, m);
+  }
+}

@@ -1,0 +1,19 @@
+import type { Registry } from '../core/engine/world.ts';
+import { blacklist } from './blacklist.ts';
+import { jointPunishment } from './joint-punishment.ts';
+import { ledger } from './ledger.ts';
+import { observation } from './observation.ts';
+import { reporting } from './reporting.ts';
+import { riskClasses } from './risk-classes.ts';
+import { ruleBreaking } from './rule-breaking.ts';
+
+/** Every built-in mechanism, by the name scenarios use. */
+export const MODULES = {
+  [riskClasses.name]: riskClasses,
+  [ruleBreaking.name]: ruleBreaking,
+  [observation.name]: observation,
+  [reporting.name]: reporting,
+  [ledger.name]: ledger,
+  [blacklist.name]: blacklist,
+  [jointPunishment.name]: jointPunishment,
+} as Registry;
