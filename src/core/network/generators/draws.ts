@@ -1,0 +1,112 @@
+import { SETUP, type Rng } from '../../rng/threefry.ts';
+
+/**
+ * Set-up draws for the network generators. Every word is addressed (node, SETUP, stream, block):
+ * what a node draws never depends on any other node, on iteration order or on thread count.
+ * Kept local (not the shared samplers) so the generators' streams are fixed by this file alone.
+ */
+
+export const TWO32 = 4294967296;
+
+/**
+ * The words of blocks (c0, SETUP, c2, c3 + b) for b = 0, 1, ..., four per block, in order.
+ * One instance per generator call, re-aimed with `at`: it allocates nothing.
+ */
+export class Cursor {
+  private readonly buf = new Uint32Array(4);
+  private c0 = 0;
+  private c2 = 0;
+  private c3 = 0;
+  private used = 4;
+  /** Words taken since the last `at`. */
+  taken = 0;
+
+  constructor(private readonly rng: Rng) {}
+
+  at(c0: number, c2: number, c3 = 0): this {
+    this.c0 = c0;
+    this.c2 = c2;
+    this.c3 = c3;
+    this.used = 4;
+    this.taken = 0;
+    return this;
+  }
+
+  next(): number {
+    if (this.used === 4) {
+      this.rng.block(this.c0, SETUP, this.c2, this.c3++, this.buf);
+      this.used = 0;
+    }
+    this.taken++;
+    return this.buf[this.used++]!;
+  }
+
+  /**
+   * Exactly uniform integer in [0, m), 1 <= m <= 2^32: a word is rejected when it falls in the
+   * incomplete last copy of [0, m) (probability m / 2^32 at most), unlike mulhi's small bias.
+   */
+  below(m: number): number {
+    const limit = TWO32 - (TWO32 % m);
+    for (;;) {
+      const w = this.next();
+      if (w < limit) return w % m;
+    }
+  }
+}
+
+/**
+ * Integer thresholds for a discrete distribution given by non-negative weights: entry k is
+ * floor(P(X <= k) * 2^32) and the last is 2^32, so a word w selects the first k with w < T[k].
+ * A zero weight repeats its predecessor's threshold and is never selected.
+ */
+export function cumulativeThresholds(weights: ArrayLike<number>, from = 0, to = weights.length): Float64Array {
+  let sum = 0;
+  for (let k = from; k < to; k++) {
+    const x = weights[k]!;
+    if (!(x >= 0 && Number.isFinite(x))) throw new RangeError(`weights must be finite and >= 0, got ${x}`);
+    sum += x;
+  }
+  if (!(sum > 0)) throw new RangeError('weights must not all be zero');
+  const out = new Float64Array(to - from);
+  let cum = 0;
+  for (let k = from; k < to; k++) {
+    cum += weights[k]!;
+    out[k - from] = Math.floor((cum / sum) * TWO32);
+  }
+  out[to - from - 1] = TWO32;
+  return out;
+}
+
+/** The first k in [0, hi - lo) with w < t[lo + k], by binary search (t ascending, t[hi-1] > w). */
+export function pick(t: Float64Array, lo: number, hi: number, w: number): number {
+  let a = lo, b = hi - 1;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (w < t[mid]!) b = mid;
+    else a = mid + 1;
+  }
+  return a - lo;
+}
+
+/**
+ * Thresholds of Poisson(lambda) over [lo, lo + length): pick(...) + lo is the draw. Built by the
+ * ratio recurrence outward from the mode, using only + * /, so the table is bit-identical in every
+ * JavaScript engine (no exp, whose last bit may differ) and works for large lambda without
+ * underflow. Tails below 1e-18 of the mode's mass are cut.
+ */
+export function poissonThresholds(lambda: number): { lo: number; thresholds: Float64Array } {
+  if (!(lambda >= 0 && Number.isFinite(lambda))) throw new RangeError(`Poisson mean must be finite and >= 0, got ${lambda}`);
+  if (lambda === 0) return { lo: 0, thresholds: Float64Array.of(TWO32) };
+  const mode = Math.floor(lambda);
+  const cut = 1e-18;
+  let lo = mode;
+  for (let p = 1; lo > 0 && p > cut; ) p *= lo-- / lambda;
+  let hi = mode;
+  for (let p = 1; p > cut; ) p *= lambda / ++hi;
+  // Relative masses p[k] / p[mode], then the cumulative thresholds.
+  const weights = new Float64Array(hi - lo + 1);
+  weights[mode - lo] = 1;
+  for (let k = mode + 1; k <= hi; k++) weights[k - lo] = weights[k - 1 - lo]! * (lambda / k);
+  for (let k = mode - 1; k >= lo; k--) weights[k - lo] = weights[k + 1 - lo]! * ((k + 1) / lambda);
+  return { lo, thresholds: cumulativeThresholds(weights) };
+}
