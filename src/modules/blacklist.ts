@@ -48,7 +48,7 @@ export const blacklist = defineModule({
     const until = w.column(p.untilColumn, 'i32');
     const falsePts = w.column(p.falsePointsColumn, 'i32');
     const { below, days: period, extend } = p;
-    const [listedSlot, newSlot, wrongSlot, delSlot] = ['listed', 'newListings', 'wrongfulListings', 'delistings'].map(w.metric);
+    const [listedSlot, newSlot, wrongSlot, delSlot] = ['listed', 'newListings', 'wrongfulListings', 'delistings'].map((name) => w.metric(name));
     return {
       update(lo, hi, step, t) {
         let nListed = 0, nNew = 0, nWrong = 0, nDel = 0;

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { CompileError } from '../core/engine/world.ts';
+import { MODULES } from '../modules/index.ts';
+import { ScenarioError } from '../scenario/errors.ts';
+import { readScenarioFile } from '../scenario/file.ts';
+import { resolveScenario, type Overrides } from '../scenario/load.ts';
+import { scenarioJsonSchema } from '../scenario/schema.ts';
+import { describeScenario } from './describe.ts';
+import { builtins } from './library.ts';
+import { runCommand, type RunOptions } from './run.ts';
+import { defaultThreads } from '../host/node/threads.ts';
+
+/** Exit codes, as documented in README.md. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const integer = (what: string, min: number, max: number) => (text: string) => {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new InvalidArgumentError(`expected ${what}, an integer in [${min}, ${max}], found "${text}"`);
+  }
+  return Number(text);
+};
+const seed = (text: string): string => {
+  if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffffffffffffffffn) throw new InvalidArgumentError(`expected a seed in [0, 2^64 - 1], found "${text}"`);
+  return text;
+};
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** A built-in's name, or a file's path. */
+function openScenario(ref: string) {
+  const looksLikeFile = /[/\\]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
+  const builtin = looksLikeFile ? undefined : builtins.open(ref);
+  return builtin ?? readScenarioFile(ref);
+}
+
+function load(ref: string, overrides: Overrides = {}) {
+  return resolveScenario(openScenario(ref), builtins, MODULES, overrides);
+}
+
+function program(): Command {
+  const cli = new Command('sclab')
+    .description('social-credit-lab: simulate social credit systems on synthetic populations and measure what they do.')
+    .version(version)
+    .showHelpAfterError('(run sclab --help for usage)')
+    .exitOverride();
+
+  cli
+    .command('run')
+    .description('run a scenario (a built-in name or a YAML/JSON file) and print its summary')
+    .argument('<scenario>', 'built-in name (see sclab list) or path to a scenario file')
+    .option('--agents <n>', 'number of agents', integer('a number of agents', 1, 2 ** 31 - 1))
+    .option('--days <d>', 'number of days', integer('a number of days', 0, 2 ** 31 - 1))
+    .option('--seed <s>', 'seed, a decimal integer in [0, 2^64 - 1]', seed)
+    .addOption(new Option('--threads <t>', 'worker threads').argParser(integer('a thread count', 1, 256)).default(defaultThreads(), 'the cores available'))
+    .option('--json <file>', 'write the run as JSON (atomically)')
+    .option('--csv <file>', 'write the daily series as CSV (atomically)')
+    .option('--set <path=value>', 'override a parameter, e.g. modules.blacklist.params.below=550 (repeatable)', collect, [])
+    .option('--quiet', 'print no summary')
+    .action(async (ref: string, o: RunOptions & { agents?: number; days?: number; seed?: string; set: string[] }) => {
+      const scenario = load(ref, { agents: o.agents, days: o.days, seed: o.seed, set: o.set });
+      process.exitCode = await runCommand(scenario, { ...o, version });
+    });
+
+  cli
+    .command('validate')
+    .description('check a scenario file and report every problem with its line and column')
+    .argument('<file>', 'scenario file (YAML or JSON)')
+    .action((file: string) => {
+      const s = load(file);
+      process.stdout.write(`${file}: valid scenario "${s.name}" (${s.modules.length} modules, ${s.agents} agents, ${s.days} days)\n`);
+    });
+
+  cli
+    .command('list')
+    .description('list the built-in scenarios, one per line')
+    .action(() => {
+      for (const name of builtins.names()) process.stdout.write(`${name.padEnd(20)} ${load(name).title ?? ''}\n`);
+    });
+
+  cli
+    .command('schema')
+    .description('print the scenario format as JSON Schema')
+    .action(() => process.stdout.write(JSON.stringify(scenarioJsonSchema(MODULES), null, 2) + '\n'));
+
+  cli
+    .command('describe')
+    .description('describe a scenario in plain words, in the order of the ODD protocol')
+    .argument('<scenario>', 'built-in name or path to a scenario file')
+    .action((ref: string) => process.stdout.write(describeScenario(load(ref), MODULES)));
+
+  return cli;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof ScenarioError) {
+      process.stderr.write(e.format() + '\n');
+      return EXIT.usage;
+    }
+    if (e instanceof CompileError) {
+      process.stderr.write(`error: the scenario is inconsistent: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`error: ${err.message}\n`);
+    if (process.env.SCLAB_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return EXIT.failure;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,79 @@
+import type { Driver } from '../core/engine/driver.ts';
+import { summarize, stateHash, type MetricValue } from '../core/engine/results.ts';
+import { bytesPerAgent } from '../core/engine/world.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+/** The JSON document of a run: the goldens' fields (model, n, days, seed, stateHash, totals, daily) and how it ran. */
+export interface RunDocument {
+  model: string;
+  n: number;
+  days: number;
+  seed: string;
+  stateHash: string;
+  totals: Record<string, MetricValue>;
+  daily: Record<string, MetricValue[]>;
+  run: { version: string; threads: number; seconds: number; agentDaysPerSecond: number; bytesPerAgent: number };
+}
+
+export function runDocument(s: Scenario, driver: Driver, info: { version: string; threads: number; seconds: number }): RunDocument {
+  const world = driver.world;
+  const { totals, daily } = summarize(world, driver.series, driver.day, s.output.metrics);
+  const hashed = s.output.stateHash.length ? s.output.stateHash : Object.keys(world.columns);
+  return {
+    model: s.name,
+    n: world.n,
+    days: driver.day,
+    seed: world.seed.toString(),
+    stateHash: stateHash(world, hashed),
+    totals,
+    daily,
+    run: {
+      ...info,
+      agentDaysPerSecond: Math.round((world.n * driver.day) / Math.max(info.seconds, 1e-9)),
+      bytesPerAgent: Math.round(bytesPerAgent(world) * 100) / 100,
+    },
+  };
+}
+
+/** The daily series as CSV: one row per day, one column per metric (a histogram: one per bin). */
+export function dailyCsv(doc: RunDocument, binLabels: (metric: string) => readonly string[] | undefined): string {
+  const names = Object.keys(doc.daily);
+  const header = ['day'];
+  for (const name of names) {
+    const bins = binLabels(name);
+    if (bins) for (const b of bins) header.push(`${name}[${b}]`);
+    else header.push(name);
+  }
+  const rows = [header.map(csvField).join(',')];
+  for (let d = 0; d < doc.days; d++) {
+    const row: (string | number)[] = [d];
+    for (const name of names) {
+      const v = doc.daily[name]![d]!;
+      if (Array.isArray(v)) row.push(...v);
+      else row.push(v);
+    }
+    rows.push(row.join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A plain table of totals for the terminal. */
+export function summaryTable(doc: RunDocument): string {
+  const rows: [string, string][] = Object.entries(doc.totals).map(([k, v]) => [k, Array.isArray(v) ? v.join(' ') : v.toLocaleString('en-US')]);
+  const w0 = Math.max(6, ...rows.map((r) => r[0].length));
+  const w1 = Math.max(5, ...rows.map((r) => r[1].length));
+  const line = `${'-'.repeat(w0)}  ${'-'.repeat(w1)}`;
+  const out = [
+    `${doc.model}: ${doc.n.toLocaleString('en-US')} agents x ${doc.days} days, seed ${doc.seed}, stateHash ${doc.stateHash}`,
+    `${'metric'.padEnd(w0)}  ${'total'.padStart(w1)}`,
+    line,
+    ...rows.map(([k, v]) => `${k.padEnd(w0)}  ${v.padStart(w1)}`),
+    line,
+    `${doc.run.threads} thread(s), ${doc.run.seconds.toFixed(2)} s, ${(doc.run.agentDaysPerSecond / 1e6).toFixed(1)} M agent-days/s, ${doc.run.bytesPerAgent} bytes/agent`,
+  ];
+  return out.join('\n') + '\n';
+}

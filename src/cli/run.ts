@@ -1,0 +1,61 @@
+import { SingleBar } from 'cli-progress';
+import { simulate } from '../host/node/simulate.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { writeAtomic } from './files.ts';
+import { dailyCsv, runDocument, summaryTable } from './report.ts';
+
+export interface RunOptions {
+  threads: number;
+  json?: string;
+  csv?: string;
+  quiet?: boolean;
+}
+
+/** Runs a validated scenario; returns the exit code. Outputs are written only for a complete run. */
+export async function runCommand(scenario: Scenario, o: RunOptions & { version: string }): Promise<number> {
+  const started = performance.now();
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = process.stderr.isTTY ? progressBar(scenario.days) : undefined;
+  let driver;
+  try {
+    driver = await simulate(scenario, {
+      threads: o.threads,
+      stop: () => interrupted,
+      progress: (day) => {
+        const secs = (performance.now() - started) / 1000;
+        bar?.update(day, { rate: ((scenario.agents * day) / secs / 1e6).toFixed(1) });
+      },
+    });
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (interrupted) {
+    process.stderr.write(`interrupted at day ${driver.day} of ${scenario.days}: no output written\n`);
+    return 130;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const doc = runDocument(scenario, driver, { version: o.version, threads: o.threads, seconds });
+  const world = driver.world;
+  if (o.json) writeAtomic(o.json, JSON.stringify(doc) + '\n');
+  if (o.csv) writeAtomic(o.csv, dailyCsv(doc, (name) => world.metrics.find((m) => m.name === name)?.bins));
+  if (!o.quiet) process.stdout.write(summaryTable(doc));
+  return 0;
+}
+
+function progressBar(total: number): SingleBar {
+  const bar = new SingleBar({
+    format: 'day {value}/{total} [{bar}] {percentage}% | {rate} M agent-days/s | ETA {eta_formatted}',
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(total, 0, { rate: '0.0' });
+  return bar;
+}

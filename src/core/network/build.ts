@@ -1,0 +1,44 @@
+import type { Rng } from '../rng/threefry.ts';
+import { barabasiAlbert, blocks, households, ringRewire, stochasticBlock, wattsStrogatz } from './generators/index.ts';
+import type { Layer } from './layers.ts';
+
+/** A layer as a scenario describes it (validated in src/scenario/layers.ts). */
+export type LayerSpec =
+  | { generator: 'ring-rewire'; degree: number; rewire: number; stream: number }
+  | { generator: 'watts-strogatz'; k: number; beta: number; stream: number }
+  | { generator: 'barabasi-albert'; m: number; stream: number }
+  | { generator: 'stochastic-block'; shares: number[]; meanDegree: number; homophily: number; stream: number }
+  | { generator: 'households'; sizeWeights: number[]; stream: number }
+  | { generator: 'blocks'; size: number };
+
+export function buildLayer(spec: LayerSpec, n: number, rng: Rng): Layer {
+  switch (spec.generator) {
+    case 'ring-rewire':
+      return ringRewire(n, spec, rng, spec.stream);
+    case 'watts-strogatz':
+      return wattsStrogatz(n, spec, rng, spec.stream);
+    case 'barabasi-albert':
+      return barabasiAlbert(n, spec, rng, spec.stream);
+    case 'stochastic-block':
+      return stochasticBlock(n, { ...spec, groupOf: contiguousGroups(n, spec.shares) }, rng, spec.stream);
+    case 'households':
+      return households(n, spec, rng, spec.stream);
+    case 'blocks':
+      return blocks(n, spec.size);
+  }
+}
+
+/** Groups as consecutive runs of agents in proportion to their shares (the last takes the rest). */
+export function contiguousGroups(n: number, shares: readonly number[]): Uint8Array {
+  const groupOf = new Uint8Array(n);
+  const total = shares.reduce((a, b) => a + b, 0);
+  let at = 0;
+  let cum = 0;
+  shares.forEach((s, g) => {
+    cum += s;
+    const end = g === shares.length - 1 ? n : Math.min(n, Math.round((n * cum) / total));
+    groupOf.fill(g, at, end);
+    at = end;
+  });
+  return groupOf;
+}

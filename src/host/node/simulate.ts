@@ -1,0 +1,34 @@
+import type { Driver } from '../../core/engine/driver.ts';
+import { batchDays } from '../../core/engine/thread.ts';
+import { MODULES } from '../../modules/index.ts';
+import { compileScenario } from '../../scenario/compile.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { startDriver } from './threads.ts';
+
+export interface SimulateOptions {
+  threads: number;
+  /** Asked between batches of days; true stops the run early (driver.day tells where). */
+  stop?: () => boolean;
+  progress?: (day: number) => void;
+}
+
+/**
+ * Compiles and runs a validated scenario on `threads` threads. Returns the driver, closed, with the
+ * world's final state and the metric series; stopped early, its `day` is below the horizon.
+ */
+export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<Driver> {
+  const world = compileScenario(scenario, MODULES);
+  const driver = await startDriver(world, MODULES, o.threads);
+  try {
+    const step = batchDays(world.n);
+    while (driver.day < world.days && !o.stop?.()) {
+      await driver.advance(step);
+      o.progress?.(driver.day);
+      // Yield between batches so that signals and timers are heard.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    await driver.close();
+  }
+  return driver;
+}

@@ -1,0 +1,92 @@
+import type { Registry } from '../core/engine/world.ts';
+import { ScenarioError, type Problem } from './errors.ts';
+import { mergeScenario, OverrideError, parsePath, setPath, type Path } from './merge.ts';
+import { scenarioSchema, type Scenario } from './schema.ts';
+import { parseScenarioText, type SourceDoc } from './source.ts';
+import { validate } from './validate.ts';
+
+/** Where built-in scenarios come from: files on disk for the CLI, bundled text in a browser. */
+export interface ScenarioLibrary {
+  names(): string[];
+  /** The scenario's source, or undefined when there is no such built-in. */
+  open(name: string): SourceDoc | undefined;
+}
+
+/** Changes asked for on the command line, applied after `extends` and before validation. */
+export interface Overrides {
+  agents?: number;
+  days?: number;
+  seed?: string;
+  /** `path=value` assignments; the value is read as YAML (`3`, `true`, `[1, 2]`, `text`). */
+  set?: readonly string[];
+}
+
+const MAX_EXTENDS = 8;
+
+/** Reads, merges, overrides and validates a scenario: the first two steps of the pipeline. */
+export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, registry: Registry, overrides: Overrides = {}): Scenario {
+  const { value, locate } = withBase(doc, library, 0);
+  const data = structuredClone(value);
+  const changed: Path[] = [];
+  const assign = (path: Path, v: unknown, what: string): void => {
+    try {
+      changed.push(setPath(data, path, v));
+    } catch (e) {
+      if (e instanceof OverrideError) throw problem(what, path, 'a path into the scenario', e.message);
+      throw e;
+    }
+  };
+  if (overrides.agents !== undefined) assign(['agents'], overrides.agents, '--agents');
+  if (overrides.days !== undefined) assign(['days'], overrides.days, '--days');
+  if (overrides.seed !== undefined) assign(['seed'], overrides.seed, '--seed');
+  for (const text of overrides.set ?? []) {
+    const eq = text.indexOf('=');
+    const path = eq > 0 ? parsePath(text.slice(0, eq)) : undefined;
+    if (!path) throw problem('--set', [], 'path=value, e.g. modules.blacklist.params.below=550', JSON.stringify(text));
+    assign(path, parseScenarioText(text.slice(eq + 1), `--set ${text.slice(0, eq)}`).value, '--set');
+  }
+  // A value changed on the command line has no place in the file: its errors name the option.
+  const overridden = (path: Path): boolean => changed.some((c) => c.every((k, i) => path[i] === k));
+  return validate(
+    {
+      file: doc.file,
+      value: data,
+      locate: (path) => (overridden(path) ? undefined : locate(path)),
+    },
+    scenarioSchema(registry),
+  );
+}
+
+interface Layered {
+  value: unknown;
+  locate: SourceDoc['locate'];
+}
+
+function withBase(doc: SourceDoc, library: ScenarioLibrary, depth: number): Layered {
+  const raw = doc.value;
+  const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>).extends : undefined;
+  if (base === undefined) return { value: raw, locate: doc.locate };
+  if (typeof base !== 'string') throw problem(doc.file, ['extends'], 'the name of a built-in scenario', JSON.stringify(base), doc);
+  if (depth >= MAX_EXTENDS) throw problem(doc.file, ['extends'], `at most ${MAX_EXTENDS} levels of extends`, 'a longer chain (a cycle?)', doc);
+  const parent = library.open(base);
+  if (!parent) {
+    throw problem(doc.file, ['extends'], `a built-in scenario (${library.names().join(', ')})`, JSON.stringify(base), doc);
+  }
+  const below = withBase(parent, library, depth + 1);
+  const { value, moduleOrigin } = mergeScenario(below.value, raw);
+  // Errors are shown where the extending file says something; elsewhere they belong to the base.
+  const locate = (path: Path): ReturnType<SourceDoc['locate']> => {
+    if (path[0] === 'modules' && typeof path[1] === 'number') {
+      const i = moduleOrigin.get(path[1]);
+      return i === undefined ? undefined : doc.locate(['modules', i, ...path.slice(2)]);
+    }
+    return doc.locate(path);
+  };
+  return { value, locate };
+}
+
+function problem(file: string, path: Path, expected: string, found: string, doc?: SourceDoc): ScenarioError {
+  const at = doc?.locate(path);
+  const p: Problem = { file, path, pathText: path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join(''), expected, found, ...(at ?? {}) };
+  return new ScenarioError([p]);
+}

@@ -1,0 +1,149 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { goldens } from './helpers.ts';
+
+// The built CLI, as installed: `npm test` builds before it runs the tests.
+const main = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const sclab = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 60_000 });
+const tmp = () => mkdtempSync(join(tmpdir(), 'sclab-test-'));
+
+describe('sclab run', () => {
+  it('writes the goldens\' JSON document for rm1 and prints a summary table', () => {
+    const [, g] = goldens.find(([f]) => f.includes('n10007'))!;
+    const dir = tmp();
+    const out = join(dir, 'out.json');
+    const r = sclab('run', 'rm1', '--agents', `${g.n}`, '--days', `${g.days}`, '--seed', g.seed, '--threads', '2', '--json', out);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as typeof g;
+    expect(doc.stateHash).toBe(g.stateHash);
+    expect(doc.totals).toEqual(g.totals);
+    expect(doc.daily).toEqual(g.daily);
+    expect(r.stdout).toMatch(/wrongfulListings\s+104/);
+    // Not a terminal: no progress output.
+    expect(r.stderr).toBe('');
+    expect(readdirSync(dir)).toEqual(['out.json']);
+  });
+
+  it('keeps a 64-bit seed exact from the command line to the output', () => {
+    const [, g] = goldens.find(([f]) => f.includes('18446744073709551615'))!;
+    const out = join(tmp(), 'out.json');
+    const r = sclab('run', 'rm1', '--agents', '5', '--days', '30', '--seed', '18446744073709551615', '--json', out, '--quiet');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as typeof g;
+    expect(doc.seed).toBe('18446744073709551615');
+    expect(doc.stateHash).toBe(g.stateHash);
+  });
+
+  it('writes the daily series as CSV', () => {
+    const out = join(tmp(), 'out.csv');
+    const r = sclab('run', 'rm1', '--agents', '1000', '--days', '10', '--csv', out, '--quiet');
+    expect(r.status).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('day,listed,newListings,wrongfulListings,delistings,sanctionedDays,collateralDays,observed,reportsFiled,trueAccepted,falseAccepted,scoreSum');
+    expect(lines).toHaveLength(11);
+  });
+
+  it('applies --set overrides', () => {
+    const a = join(tmp(), 'a.json');
+    const r = sclab('run', 'rm1', '--agents', '2000', '--days', '50', '--set', 'modules.observation.params.probability=1', '--set', 'modules[5].params.below=990', '--json', a, '--quiet');
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(readFileSync(a, 'utf8')) as { totals: Record<string, number> };
+    expect(doc.totals.newListings).toBeGreaterThan(100);
+  });
+
+  it('rejects a bad --set with status 2 and names the option', () => {
+    const r = sclab('run', 'rm1', '--set', 'modules.blacklist.params.bellow=3');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bellow/);
+    expect(r.stderr).toMatch(/did you mean "below"/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    const missing = sclab('run', 'rm1', '--set', 'modules.nosuch.params.x=1');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/nosuch/);
+  });
+
+  it('rejects bad options with status 2', () => {
+    for (const args of [['--agents', 'many'], ['--agents', '0'], ['--seed', '18446744073709551616'], ['--threads', '0'], ['--bogus']]) {
+      const r = sclab('run', 'rm1', ...args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/error/);
+    }
+  });
+
+  it('stops cleanly on Ctrl-C: status 130 and no output file', async () => {
+    const dir = tmp();
+    const out = join(dir, 'out.json');
+    const child = spawn(process.execPath, [main, 'run', 'rm1', '--agents', '2000000', '--days', '3650', '--threads', '2', '--json', out]);
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted at day \d+ of 3650: no output written/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('sclab validate, list, schema, describe', () => {
+  it('validates a good file and reports a bad one with file, line, column, path, expected and found', () => {
+    const dir = tmp();
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'version: 1\nname: mine\nextends: rm1\nagents: 500\n');
+    const ok = sclab('validate', good);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/valid/);
+
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'version: 1\nname: mine\nextends: rm1\nmodules:\n  - module: blacklist\n    params:\n      below: high\n');
+    const r = sclab('validate', bad);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${bad}:7:14`);
+    expect(r.stderr).toContain('modules[0].params.below');
+    expect(r.stderr).toMatch(/expected .*number/);
+    expect(r.stderr).toMatch(/found .*high/);
+  });
+
+  it('gives status 2 and a clear message for missing, empty and directory inputs', () => {
+    const dir = tmp();
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, '');
+    for (const [path, pattern] of [
+      [join(dir, 'nope.yaml'), /nope\.yaml/],
+      [empty, /empty/i],
+      [dir, /director/i],
+    ] as const) {
+      const r = sclab('validate', path);
+      expect(r.status, path).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('lists the built-in scenarios one per line', () => {
+    const r = sclab('list');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^rm1\s+RM-1 reference model/m);
+  });
+
+  it('prints the scenario format as JSON Schema', () => {
+    const r = sclab('schema');
+    expect(r.status).toBe(0);
+    const schema = JSON.parse(r.stdout) as { $schema: string; properties: Record<string, unknown> };
+    expect(schema.$schema).toMatch(/json-schema/);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['version', 'agents', 'days', 'seed', 'layers', 'modules']));
+  });
+
+  it('describes a scenario in ODD order with parameter values and defaults', () => {
+    const r = sclab('describe', 'rm1');
+    expect(r.status).toBe(0);
+    const order = ['1. Purpose', '2. Entities', '3. Process overview', '4. Submodels', '5. Observation'].map((h) => r.stdout.indexOf(h));
+    expect(order.every((x, i) => x >= 0 && (i === 0 || x > order[i - 1]!))).toBe(true);
+    expect(r.stdout).toMatch(/below = 600 \(default\)/);
+    expect(r.stdout).toMatch(/interact:\n\s+reporting:/);
+  });
+});
