@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineModule } from '../core/engine/module.ts';
+import { DICE_STRIDE, defineModule } from '../core/engine/module.ts';
 import { threshold } from '../core/rng/threshold.ts';
 import { column, diceWord, points, probability } from './params.ts';
 
@@ -35,7 +35,7 @@ export const observation = defineModule({
       act(lo, hi, _step, t) {
         const dice = t.dice;
         let count = 0;
-        for (let i = lo, o = word; i < hi; i++, o += 4) {
+        for (let i = lo, o = word * DICE_STRIDE; i < hi; i++, o++) {
           if (violated[i] && dice[o]! < seen) {
             pending[i]! -= penalty;
             count++;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineModule } from '../core/engine/module.ts';
+import { DICE_STRIDE, defineModule } from '../core/engine/module.ts';
 import type { Layer } from '../core/network/layers.ts';
 import { mulhi, threshold } from '../core/rng/threshold.ts';
 import { column, diceWord, layerName, points, probability, stream } from './params.ts';
@@ -66,8 +66,9 @@ export const reporting = defineModule({
       act(lo, hi, _step, t) {
         const dice = t.dice;
         let count = 0;
-        for (let i = lo, o = 0; i < hi; i++, o += 4) {
-          const j = dice[o + fileWord]! < fileT ? pick(i, dice[o + targetWord]!) : -1;
+        const [f0, t0] = [fileWord * DICE_STRIDE - lo, targetWord * DICE_STRIDE - lo];
+        for (let i = lo; i < hi; i++) {
+          const j = dice[f0 + i]! < fileT ? pick(i, dice[t0 + i]!) : -1;
           target[i] = j;
           if (j >= 0) count++;
         }

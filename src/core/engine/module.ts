@@ -25,6 +25,9 @@ export type DailyPhase = (typeof DAILY_PHASES)[number];
 export type Phase = 'setup' | DailyPhase;
 export const ALL_PHASES: readonly Phase[] = ['setup', ...DAILY_PHASES];
 
+/** Agents per chunk of a phase, and the distance between the dice's word planes. */
+export const DICE_STRIDE = 512;
+
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
 /**
@@ -46,7 +49,7 @@ export interface ThreadContext {
   readonly words: Words;
   /** This step's metric accumulators for this thread; a kernel adds into its metrics' slots. */
   readonly m: Float64Array;
-  /** In `act`: the day's dice of agents lo..hi-1, four words each, agent i at 4 * (i - lo). */
+  /** In `act`: the day's dice of agents lo..hi-1; word k of agent i at k * DICE_STRIDE + (i - lo). */
   readonly dice: Uint32Array;
 }
 

@@ -1,11 +1,12 @@
 import { viewArray, type ArrayOf, type ColumnType } from '../columns.ts';
 import { SETUP, Rng } from '../rng/threefry.ts';
 import { Words } from '../rng/words.ts';
-import type { Kernel, Phase, ThreadContext, WorldView } from './module.ts';
+import { diceKernel, type DiceKernel } from '../rng/dice-wasm.ts';
+import { DICE_STRIDE, type Kernel, type Phase, type ThreadContext, type WorldView } from './module.ts';
 import { CompileError, definition, type Registry, type World } from './world.ts';
 
 /** Agents are processed in chunks this long: the act-phase dice of a chunk stay in L1 cache. */
-export const CHUNK = 512;
+export const CHUNK = DICE_STRIDE;
 
 export interface BoundPhase {
   phase: Phase;
@@ -74,6 +75,8 @@ export function partition(n: number, t: number, threads: number): [number, numbe
 /** Runs phases for a range of agents on one thread. */
 export class ThreadRunner {
   private readonly ctx: { rng: Rng; words: Words; m: Float64Array; dice: Uint32Array };
+  private readonly simd: DiceKernel | undefined = diceKernel(CHUNK);
+  private readonly block = new Uint32Array(4);
 
   constructor(
     readonly schedule: Schedule,
@@ -81,7 +84,8 @@ export class ThreadRunner {
     metricWidth: number,
   ) {
     const rng = new Rng(seed);
-    this.ctx = { rng, words: new Words(rng), m: new Float64Array(metricWidth), dice: new Uint32Array(4 * CHUNK) };
+    const dice = this.simd?.planes ?? new Uint32Array(4 * CHUNK);
+    this.ctx = { rng, words: new Words(rng), m: new Float64Array(metricWidth), dice };
   }
 
   /** Runs one phase over agents [lo, hi) on `step`, adding metrics into m. */
@@ -90,12 +94,21 @@ export class ThreadRunner {
     ctx.m = m;
     const t = ctx as ThreadContext;
     const { kernels, dice } = phase;
-    const rng = ctx.rng;
-    const buf = ctx.dice;
     for (let c = lo; c < hi; c += CHUNK) {
       const e = Math.min(c + CHUNK, hi);
-      if (dice) for (let i = c; i < e; i++) rng.block(i, step, 0, 0, buf, 4 * (i - c));
+      if (dice) this.roll(c, e, step);
       for (let k = 0; k < kernels.length; k++) kernels[k]!(c, e, step, t);
+    }
+  }
+
+  /** The dice of agents lo..hi-1: block (agent, step, 0, 0), one word plane after another. */
+  private roll(lo: number, hi: number, step: number): void {
+    const { rng, dice } = this.ctx;
+    if (this.simd) return this.simd.fill(rng.k0, rng.k1, step, 0, lo, hi - lo);
+    const b = this.block;
+    for (let i = lo; i < hi; i++) {
+      rng.block(i, step, 0, 0, b);
+      for (let k = 0; k < 4; k++) dice[k * CHUNK + i - lo] = b[k]!;
     }
   }
 
