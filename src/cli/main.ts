@@ -83,13 +83,17 @@ function program(): Command {
   cli
     .command('schema')
     .description('print the scenario format as JSON Schema')
-    .action(() => process.stdout.write(JSON.stringify(scenarioJsonSchema(MODULES), null, 2) + '\n'));
+    .action(() => {
+      process.stdout.write(JSON.stringify(scenarioJsonSchema(MODULES), null, 2) + '\n');
+    });
 
   cli
     .command('describe')
     .description('describe a scenario in plain words, in the order of the ODD protocol')
     .argument('<scenario>', 'built-in name or path to a scenario file')
-    .action((ref: string) => process.stdout.write(describeScenario(load(ref), MODULES)));
+    .action((ref: string) => {
+      process.stdout.write(describeScenario(load(ref), MODULES));
+    });
 
   return cli;
 }

@@ -6,6 +6,7 @@ import { observation } from './observation.ts';
 import { reporting } from './reporting.ts';
 import { riskClasses } from './risk-classes.ts';
 import { ruleBreaking } from './rule-breaking.ts';
+import { tiePruning } from './tie-pruning.ts';
 
 /** Every built-in mechanism, by the name scenarios use. */
 export const MODULES = {
@@ -16,4 +17,5 @@ export const MODULES = {
   [ledger.name]: ledger,
   [blacklist.name]: blacklist,
   [jointPunishment.name]: jointPunishment,
+  [tiePruning.name]: tiePruning,
 } as Registry;

@@ -28,14 +28,18 @@ export const ledger = defineModule({
     column: column('score', 'Column with the score'),
     pendingColumn: column('pending', 'Accumulator of the day\'s deductions and rewards'),
     listedColumn: column('listed', 'Blacklist status column, when a blacklist is present'),
-  }),
+    histogramBins: z.number().int().min(0).max(1000).default(0).describe('Bins of the daily score histogram over [min, max] (0: none)'),
+  }).refine((p) => p.min <= p.max, { message: 'min <= max', path: ['max'] }),
   declare: (p) => ({
     columns: [
       { name: p.column, type: 'i32', init: p.start, description: 'credit score' },
       { name: p.pendingColumn, type: 'i32', accumulator: true, description: 'points to book at the end of the day' },
     ],
     uses: [{ name: p.listedColumn, type: 'u8', optional: true }],
-    metrics: [{ name: 'scoreSum', kind: 'gauge', description: 'sum of all scores after booking' }],
+    metrics: [
+      { name: 'scoreSum', kind: 'gauge', description: 'sum of all scores after booking' },
+      ...(p.histogramBins ? [{ name: 'scoreHistogram', kind: 'histogram' as const, description: 'agents per score band', bins: bands(p) }] : []),
+    ],
     phases: { update: 'books pending points, adds recovery and clamps the score' },
   }),
   bind(p, w) {
@@ -44,6 +48,9 @@ export const ledger = defineModule({
     const listed = w.maybeColumn(p.listedColumn, 'u8');
     const { min, max } = p;
     const slot = w.metric('scoreSum');
+    const bins = p.histogramBins;
+    const hist = bins ? w.metric('scoreHistogram') : 0;
+    const width = (max - min + 1) / bins;
     const due = (r: { every: number; points: number }, step: number): number => ((step + 1) % r.every === 0 ? r.points : 0);
     return {
       update(lo, hi, step, t) {
@@ -56,9 +63,16 @@ export const ledger = defineModule({
           s = s < min ? min : s > max ? max : s;
           score[i] = s;
           sum += s;
+          if (bins) t.m[hist + Math.floor((s - min) / width)]! += 1;
         }
         t.m[slot]! += sum;
       },
     };
   },
 });
+
+/** Labels of the histogram's bins: equal bands of [min, max], e.g. "0-99". */
+function bands(p: { min: number; max: number; histogramBins: number }): string[] {
+  const width = (p.max - p.min + 1) / p.histogramBins;
+  return Array.from({ length: p.histogramBins }, (_, b) => `${Math.ceil(p.min + b * width)}-${Math.ceil(p.min + (b + 1) * width) - 1}`);
+}

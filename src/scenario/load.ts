@@ -1,5 +1,5 @@
 import type { Registry } from '../core/engine/world.ts';
-import { ScenarioError, type Problem } from './errors.ts';
+import { formatPath, ScenarioError } from './errors.ts';
 import { mergeScenario, OverrideError, parsePath, setPath, type Path } from './merge.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 import { parseScenarioText, type SourceDoc } from './source.ts';
@@ -51,7 +51,7 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
     {
       file: doc.file,
       value: data,
-      locate: (path) => (overridden(path) ? undefined : locate(path)),
+      locate: (path, at) => (overridden(path) ? undefined : locate(path, at)),
     },
     scenarioSchema(registry),
   );
@@ -75,18 +75,17 @@ function withBase(doc: SourceDoc, library: ScenarioLibrary, depth: number): Laye
   const below = withBase(parent, library, depth + 1);
   const { value, moduleOrigin } = mergeScenario(below.value, raw);
   // Errors are shown where the extending file says something; elsewhere they belong to the base.
-  const locate = (path: Path): ReturnType<SourceDoc['locate']> => {
+  const locate: SourceDoc['locate'] = (path, at) => {
     if (path[0] === 'modules' && typeof path[1] === 'number') {
       const i = moduleOrigin.get(path[1]);
-      return i === undefined ? undefined : doc.locate(['modules', i, ...path.slice(2)]);
+      return i === undefined ? undefined : doc.locate(['modules', i, ...path.slice(2)], at);
     }
-    return doc.locate(path);
+    return doc.locate(path, at);
   };
   return { value, locate };
 }
 
 function problem(file: string, path: Path, expected: string, found: string, doc?: SourceDoc): ScenarioError {
   const at = doc?.locate(path);
-  const p: Problem = { file, path, pathText: path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i ? `.${k}` : k)).join(''), expected, found, ...(at ?? {}) };
-  return new ScenarioError([p]);
+  return new ScenarioError([{ file, path: [...path], pathText: formatPath(path), expected, found, ...at }]);
 }

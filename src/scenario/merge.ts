@@ -5,7 +5,7 @@
  */
 
 type Plain = Record<string, unknown>;
-export type Path = (string | number)[];
+export type Path = readonly (string | number)[];
 
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -46,7 +46,7 @@ function deepMerge(base: unknown, over: unknown): unknown {
 
 /** Parses `modules.ledger.params.start`, `modules[4].params.start` or `layers.contacts.degree`. */
 export function parsePath(text: string): Path | undefined {
-  const path: Path = [];
+  const path: (string | number)[] = [];
   const re = /([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\./gy;
   let expectKey = true;
   let m: RegExpExecArray | null;
@@ -77,7 +77,7 @@ export class OverrideError extends Error {
  */
 export function setPath(root: unknown, path: Path, value: unknown): Path {
   if (!isPlain(root)) throw new OverrideError('the scenario is not an object');
-  const resolved: Path = [];
+  const resolved: (string | number)[] = [];
   let node: unknown = root;
   for (let k = 0; k < path.length; k++) {
     let key = path[k]!;

@@ -18,12 +18,15 @@
  *   refused; objects are built with a null prototype.
  * - Integers are exact: a safe integer becomes a number, a larger one stays
  *   a bigint (seeds up to 2^64-1 survive). Non-finite numbers are refused.
- * - At most MAX_SCENARIO_BYTES of UTF-8 and MAX_DEPTH levels of nesting. The
- *   depth is enforced while the yaml CST parser runs, before anything
- *   recursive (yaml's composer, our builder) sees the input, so 100000 `[`
- *   cannot overflow the stack.
+ * - At most MAX_SCENARIO_BYTES of UTF-8 (bounds memory), MAX_TOKENS YAML
+ *   tokens (bounds time: yaml needs a few microseconds per token, so 1 MiB of
+ *   `,` would take seconds) and MAX_DEPTH levels of nesting. Tokens and depth
+ *   are counted while yaml's iterative lexer and CST parser run, before
+ *   anything recursive (yaml's composer, our builder) sees the input, so
+ *   100000 `[` cannot overflow the stack.
  */
 import {
+  CST,
   Composer,
   isAlias,
   isMap,
@@ -33,10 +36,8 @@ import {
   Lexer,
   LineCounter,
   Parser,
-  type CST,
   type Document,
   type Node as YamlNode,
-  type Pair,
   type ParsedNode,
 } from 'yaml';
 import { ScenarioError, formatPath, type PathSegment, type Problem } from './errors.ts';
@@ -44,6 +45,8 @@ import { ScenarioError, formatPath, type PathSegment, type Problem } from './err
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 /** Nesting levels of objects and lists; the root object is level 1. */
 export const MAX_DEPTH = 64;
+/** Some 500 times what the largest built-in scenario needs; parsing this many takes well under a second. */
+export const MAX_TOKENS = 100_000;
 /** Syntax errors cascade, so only the first few are worth showing. */
 const MAX_SYNTAX_PROBLEMS = 10;
 /** Problems found while building the value; past this many the rest is noise. */
@@ -80,7 +83,7 @@ export function parseScenarioText(input: string | Uint8Array, file: string): Sou
   const fail = (offset: number | undefined, expected: string, found: string, hint?: string, path: PathSegment[] = []): Problem =>
     problem(file, lines, offset, path, expected, found, hint);
 
-  if (text.trim() === '') throw new ScenarioError([fail(undefined, 'a scenario', 'an empty file')]);
+  if (text.trim() === '') throw new ScenarioError([fail(undefined, 'YAML or JSON content', text === '' ? 'an empty file' : 'only whitespace')]);
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     // Before parsing, so the LineCounter is still empty: count lines by hand.
@@ -89,7 +92,7 @@ export function parseScenarioText(input: string | Uint8Array, file: string): Sou
     throw new ScenarioError([{ ...fail(undefined, 'text', 'a NUL byte', 'is this a binary file?'), line, column }]);
   }
 
-  const tokens = parseCst(text, lines, file);
+  const { tokens, props } = parseCst(text, lines, file);
   const composer = new Composer({
     version: '1.2',
     schema: 'core',
@@ -100,7 +103,7 @@ export function parseScenarioText(input: string | Uint8Array, file: string): Sou
     uniqueKeys: false,
     strict: true,
   });
-  const docs = Array.from(composer.compose(tokens, true, text.length));
+  const docs = withCheapErrors(() => Array.from(composer.compose(tokens, true, text.length)));
   const doc = docs[0]!;
 
   if (docs.length > 1) {
@@ -118,11 +121,11 @@ export function parseScenarioText(input: string | Uint8Array, file: string): Sou
     throw new ScenarioError([fail(0, 'YAML 1.2', `a %YAML ${version.version} directive`, 'remove the %YAML line')]);
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '')) {
-    throw new ScenarioError([fail(undefined, 'a scenario', 'an empty document (only comments)')]);
+    throw new ScenarioError([fail(undefined, 'YAML or JSON content', 'only comments')]);
   }
 
   const problems: Problem[] = [];
-  const value = build(doc.contents, [], 0, { file, lines, problems });
+  const value = build(doc.contents, [], 0, { file, lines, props, problems });
   if (problems.length > 0) throw new ScenarioError(problems.slice(0, MAX_BUILD_PROBLEMS));
 
   return {
@@ -167,27 +170,61 @@ function utf8Length(s: string): number {
   return n;
 }
 
-function describeBytes(n: number): string {
+/** `1048576` -> `1 MiB (1048576 bytes)`, for messages about the size cap. */
+export function describeBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB (${n} bytes)`;
   return `${n} bytes`;
 }
 
 /**
- * Run yaml's lexer and CST parser, both iterative, and stop as soon as the
- * nesting gets too deep; only then is the CST handed to the recursive composer.
+ * Run yaml's lexer and CST parser, both iterative, stopping as soon as the
+ * input is clearly bad: too many tokens, too deep, a syntax error the parser
+ * already sees, or a second document. Only then is the CST handed to the
+ * recursive composer. Also notes where tags and anchors start, since the
+ * composed nodes only know where their values start.
  */
-function parseCst(text: string, lines: LineCounter, file: string): CST.Token[] {
+function parseCst(text: string, lines: LineCounter, file: string): { tokens: CST.Token[]; props: number[] } {
   const parser = new Parser(lines.addNewLine);
   lines.addNewLine(0); // Parser.parse() would do this; we drive the parser token by token.
   const tokens: CST.Token[] = [];
-  for (const lexeme of new Lexer().lex(text)) {
-    tokens.push(...parser.next(lexeme));
-    if (parser.stack.length > MAX_PARSER_STACK) {
-      throw new ScenarioError([tooDeep(file, lines, parser.offset, [])]);
+  const props: number[] = [];
+  const stop = (offset: number, expected: string, found: string, hint?: string): ScenarioError =>
+    new ScenarioError([problem(file, lines, offset, [], expected, found, hint)]);
+  const take = (token: CST.Token): void => {
+    if (token.type === 'error') throw stop(token.offset, 'valid YAML or JSON', `a syntax error: ${firstLine(token.message)}`);
+    if (token.type === 'document' && tokens.some((t) => t.type === 'document')) {
+      throw stop(token.offset, 'a single YAML document', 'more than one', 'remove the `---` separators');
     }
+    tokens.push(token);
+  };
+  let count = 0;
+  let scalarNext = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    if (++count > MAX_TOKENS) throw stop(parser.offset, `at most ${MAX_TOKENS} YAML tokens`, 'more', 'is this really a scenario?');
+    // The lexeme after a scalar marker is scalar text, whatever its first character.
+    const type: CST.TokenType | null = scalarNext ? 'scalar' : CST.tokenType(lexeme);
+    if (!scalarNext && (type === 'tag' || type === 'anchor')) props.push(parser.offset);
+    scalarNext = !scalarNext && type === 'scalar';
+    for (const token of parser.next(lexeme)) take(token);
+    if (parser.stack.length > MAX_PARSER_STACK) throw new ScenarioError([tooDeep(file, lines, parser.offset, [])]);
   }
-  tokens.push(...parser.end());
-  return tokens;
+  for (const token of parser.end()) take(token);
+  return { tokens, props };
+}
+
+/**
+ * yaml makes an Error per problem; capturing a stack trace for each is what
+ * makes 100000 of them slow, and we only keep their messages.
+ */
+function withCheapErrors<T>(run: () => T): T {
+  const errorClass = Error as { stackTraceLimit?: number };
+  const saved = errorClass.stackTraceLimit;
+  errorClass.stackTraceLimit = 0;
+  try {
+    return run();
+  } finally {
+    errorClass.stackTraceLimit = saved;
+  }
 }
 
 function tooDeep(file: string, lines: LineCounter, offset: number, path: PathSegment[]): Problem {
@@ -197,68 +234,89 @@ function tooDeep(file: string, lines: LineCounter, offset: number, path: PathSeg
 interface BuildContext {
   file: string;
   lines: LineCounter;
+  /** Offsets of tag and anchor tokens, ascending. */
+  props: number[];
   problems: Problem[];
 }
+
+/** Where the tag or anchor of the node whose value starts at `offset` begins: the closest one before it. */
+function propBefore(props: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = props.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (props[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return props[lo - 1] ?? offset;
+}
+
+type Report = (expected: string, found: string, hint?: string, offset?: number) => undefined;
 
 /** Turn a composed yaml node into a plain value, reporting anything a scenario may not contain. */
 function build(node: ParsedNode | null, path: PathSegment[], depth: number, ctx: BuildContext): unknown {
   if (node === null) return null;
-  const report = (expected: string, found: string, hint?: string, at: YamlNode = node): undefined => {
-    if (ctx.problems.length < MAX_BUILD_PROBLEMS) ctx.problems.push(problem(ctx.file, ctx.lines, at.range?.[0], path, expected, found, hint));
+  const report: Report = (expected, found, hint, offset = node.range[0]) => {
+    if (ctx.problems.length < MAX_BUILD_PROBLEMS) ctx.problems.push(problem(ctx.file, ctx.lines, offset, path, expected, found, hint));
     return undefined;
   };
-  if (isAlias(node)) return report('a value', `an alias *${node.source}`, 'anchors and aliases are not supported: write the value out');
-  if (node.anchor !== undefined) return report('a value', `an anchor &${node.anchor}`, 'anchors and aliases are not supported: remove it');
-  if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) return report('an untagged value', `the tag ${shortTag(node.tag)}`, 'scenario files hold plain data only');
-
+  if (!plainNode(node, 'a value', report, ctx)) return undefined;
   if (isScalar(node)) return scalarValue(node.value, node.source, report);
-
   if (depth >= MAX_DEPTH) {
     ctx.problems.push(tooDeep(ctx.file, ctx.lines, node.range[0], path));
     return undefined;
   }
   if (isSeq(node)) return node.items.map((item, i) => build(item, [...path, i], depth + 1, ctx));
-  if (isMap(node)) {
-    // A null prototype: no key can reach Object.prototype, and no inherited key can be mistaken for data.
-    const out = Object.create(null) as Record<string, unknown>;
-    const seen = new Map<string, Pair<ParsedNode, ParsedNode | null>>();
-    for (const pair of node.items) {
-      const key = mapKey(pair, path, ctx);
-      if (key === undefined) continue;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        const firstLine = first.key.range[0] === undefined ? undefined : position(ctx.lines, first.key.range[0]).line;
-        ctx.problems.push(problem(ctx.file, ctx.lines, pair.key.range[0], [...path, key], 'each key once', `"${key}" again`, firstLine === undefined ? undefined : `first set on line ${firstLine}`));
-        continue;
-      }
-      seen.set(key, pair);
-      out[key] = build(pair.value, [...path, key], depth + 1, ctx);
+  if (!isMap(node)) return report('a value', 'something unsupported');
+
+  // A null prototype: no key can reach Object.prototype, and no inherited key can be mistaken for data.
+  const out = Object.create(null) as Record<string, unknown>;
+  const firstAt = new Map<string, number>();
+  for (const pair of node.items) {
+    const key = mapKey(pair.key, path, ctx);
+    if (key === undefined) continue;
+    const first = firstAt.get(key);
+    if (first !== undefined) {
+      const hint = `first set on line ${position(ctx.lines, first).line}`;
+      ctx.problems.push(problem(ctx.file, ctx.lines, pair.key.range[0], [...path, key], 'each key once', `"${key}" again`, hint));
+      continue;
     }
-    return out;
+    firstAt.set(key, pair.key.range[0]);
+    out[key] = build(pair.value, [...path, key], depth + 1, ctx);
   }
-  return report('a value', 'something unsupported');
+  return out;
 }
 
-/** The string key a pair stands for, or undefined (with a problem reported) when it is not acceptable. */
-function mapKey(pair: Pair<ParsedNode, ParsedNode | null>, path: PathSegment[], ctx: BuildContext): string | undefined {
-  const node = pair.key;
-  const report = (expected: string, found: string, hint?: string, keyPath = path): undefined => {
-    if (ctx.problems.length < MAX_BUILD_PROBLEMS) ctx.problems.push(problem(ctx.file, ctx.lines, node.range[0], keyPath, expected, found, hint));
+/** False (with a problem reported) for an alias, an anchor or a tag beyond the core ones. */
+function plainNode(node: ParsedNode, what: string, report: Report, ctx: BuildContext): boolean {
+  const propAt = propBefore(ctx.props, node.range[0]);
+  if (isAlias(node)) report(what, `an alias *${node.source}`, 'anchors and aliases are not supported: write the value out');
+  else if (node.anchor !== undefined) report(what, `an anchor &${node.anchor}`, 'anchors and aliases are not supported: remove it', propAt);
+  else if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) report(`${what} without a tag`, `the tag ${shortTag(node.tag)}`, 'scenario files hold plain data only', propAt);
+  else return true;
+  return false;
+}
+
+/** The string key a node stands for, or undefined (with a problem reported) when it is not acceptable. */
+function mapKey(node: ParsedNode, path: PathSegment[], ctx: BuildContext): string | undefined {
+  let keyPath = path;
+  const report: Report = (expected, found, hint, offset = node.range[0]) => {
+    if (ctx.problems.length < MAX_BUILD_PROBLEMS) ctx.problems.push(problem(ctx.file, ctx.lines, offset, keyPath, expected, found, hint));
     return undefined;
   };
-  if (isAlias(node)) return report('a key', `an alias *${node.source}`, 'anchors and aliases are not supported');
-  if (node.anchor !== undefined) return report('a key', `an anchor &${node.anchor}`, 'anchors and aliases are not supported');
-  if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) return report('an untagged key', `the tag ${shortTag(node.tag)}`);
+  if (!plainNode(node, 'a key', report, ctx)) return undefined;
   if (!isScalar(node)) return report('a plain key', isSeq(node) ? 'a list used as a key' : 'an object used as a key');
   const v = node.value;
+  // `1: x` and `true: x` are fine as keys; they mean the same as `"1": x` would in JSON.
   const key = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' ? String(v) : undefined;
   if (key === undefined) return report('a key', 'an empty key');
-  if (key === '<<') return report('an ordinary key', 'a merge key "<<"', 'merge keys are not supported: write the keys out', [...path, key]);
-  if (FORBIDDEN_KEYS.has(key)) return report('an ordinary key', `the reserved name "${key}"`, 'this name is refused to keep objects safe', [...path, key]);
+  keyPath = [...path, key];
+  if (key === '<<') return report('an ordinary key', 'a merge key "<<"', 'merge keys are not supported: write the keys out');
+  if (FORBIDDEN_KEYS.has(key)) return report('an ordinary key', `the reserved name "${key}"`, 'refused so that no object can be tampered with');
   return key;
 }
 
-function scalarValue(v: unknown, source: string | undefined, report: (expected: string, found: string, hint?: string) => undefined): unknown {
+function scalarValue(v: unknown, source: string | undefined, report: Report): unknown {
   switch (typeof v) {
     case 'bigint':
       // Exact either way: a number while that loses nothing, a bigint beyond.

@@ -5,9 +5,10 @@
  * The weights are apportioned once into integer masses that sum exactly to k columns of C units
  * each; the construction then moves whole units between columns, so it is exact: the table is a
  * function of the weights alone (no floating residue carried from column to column) and every
- * category's probability is an exact multiple of 1/(kC), within 1/(kC) <= 2^-52 of its weight's share
- * (up to the rounding of weight/max). Sampling is column = boundedInt(k), then one word against the
- * column's integer threshold: the same comparison as every other probability in the lab.
+ * category's probability is an exact multiple of 1/(kC), within a few such units of its weight's
+ * exact share (kC = k 2^32 up to 2^20 categories, about 2^52 beyond). Sampling is
+ * column = boundedInt(k), then one word against the column's integer threshold: the same
+ * comparison as every other probability in the lab.
  */
 
 import { boundedInt } from './samplers.ts';
@@ -53,31 +54,40 @@ export class AliasTable {
     const scale = 2 ** s;
 
     // Apportionment, in index order (the order is part of the definition). Dividing by the
-    // largest weight first keeps the sum finite and the scale representable for any inputs.
+    // largest weight first keeps the sum finite and the scale representable for any inputs. The
+    // sum is compensated (Neumaier 1974): a plain sum of 10^6 terms can be off by ~1e-10, which
+    // would shift ~1e-10 T units (10^5 and more) onto the correction below.
     const m = new Float64Array(k);
     let sum = 0;
-    for (let i = 0; i < k; i++) sum += weights[i]! / wmax;
-    const unitsPerWeight = T / sum;
+    let comp = 0;
+    for (let i = 0; i < k; i++) {
+      const x = weights[i]! / wmax;
+      const t = sum + x;
+      comp += sum >= x ? sum - t + x : x - t + sum;
+      sum = t;
+    }
+    const unitsPerWeight = T / (sum + comp);
     let total = 0;
-    let argmax = 0;
     for (let i = 0; i < k; i++) {
       const mi = Math.floor((weights[i]! / wmax) * unitsPerWeight);
       m[i] = mi;
       total += mi;
-      if (mi > m[argmax]!) argmax = i;
     }
-    // The floors leave a deficit smaller than the number of positive weights (plus rounding of a
-    // unit or two): one unit each to positive weights in index order. A rounding excess (at most
-    // a couple of units) comes off the largest mass, which holds at least C >= 2^21 units.
-    if (total > T) {
-      m[argmax] = m[argmax]! - (total - T);
-    } else {
-      let deficit = T - total;
-      for (let i = 0; deficit > 0; i = i + 1 === k ? 0 : i + 1) {
-        if (weights[i]! > 0) {
-          m[i] = m[i]! + 1;
-          deficit--;
-        }
+    // The floors leave a deficit below the number of positive weights, give or take a unit or two
+    // of rounding: settle it one unit at a time in index order, adding only to positive weights and
+    // taking only from masses of 2 or more (so no positive weight is silenced). Each mass ends
+    // within a few units of its exact share.
+    let excess = total - T;
+    for (let i = 0; excess > 0; i = i + 1 === k ? 0 : i + 1) {
+      if (m[i]! >= 2) {
+        m[i] = m[i]! - 1;
+        excess--;
+      }
+    }
+    for (let i = 0; excess < 0; i = i + 1 === k ? 0 : i + 1) {
+      if (weights[i]! > 0) {
+        m[i] = m[i]! + 1;
+        excess++;
       }
     }
 

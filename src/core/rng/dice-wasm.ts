@@ -123,6 +123,12 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
+/** The little of the WebAssembly API used here (the core is compiled without DOM or Node types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: { dice: (...a: number[]) => void; memory: { buffer: ArrayBuffer } } };
+}
+
 export interface DiceKernel {
   /** The planes, viewed over the module's memory: word k of agent lo + j at k * stride + j. */
   readonly planes: Uint32Array;
@@ -134,9 +140,10 @@ export interface DiceKernel {
 /** A SIMD dice kernel for up to `stride` agents per call, or undefined where WebAssembly SIMD is missing. */
 export function diceKernel(stride: number): DiceKernel | undefined {
   if (stride % 8 !== 0 || 16 * stride > 65536) throw new RangeError(`stride must be a multiple of 8 and at most 4096, got ${stride}`);
+  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return undefined;
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()));
-    const exports = instance.exports as { dice: (...a: number[]) => void; memory: WebAssembly.Memory };
+    const { exports } = new wasm.Instance(new wasm.Module(moduleBytes()));
     const planes = new Uint32Array(exports.memory.buffer, 0, 4 * stride);
     return {
       planes,

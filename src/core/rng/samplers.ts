@@ -117,6 +117,7 @@ export function categorical(src: WordSource, thresholds: ArrayLike<number>): num
  * The standard normal quantile, Wichura (1988), Algorithm AS 241, PPND16: rational approximations
  * with relative error about 1e-16 over (0, 1). Exactly antisymmetric when p - 0.5 and 1 - p are
  * exact (true on the grid of uniformOpen). Returns -Infinity at 0, +Infinity at 1, NaN outside.
+ * The coefficients are AS 241's, written as the shortest decimals that round to the same doubles.
  */
 export function normalQuantile(p: number): number {
   const q = p - 0.5;

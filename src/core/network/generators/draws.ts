@@ -1,4 +1,5 @@
 import { SETUP, type Rng } from '../../rng/threefry.ts';
+import { mulhi } from '../../rng/threshold.ts';
 
 /**
  * Set-up draws for the network generators. Every word is addressed (node, SETUP, stream, block):
@@ -42,14 +43,15 @@ export class Cursor {
   }
 
   /**
-   * Exactly uniform integer in [0, m), 1 <= m <= 2^32: a word is rejected when it falls in the
-   * incomplete last copy of [0, m) (probability m / 2^32 at most), unlike mulhi's small bias.
+   * Exactly uniform integer in [0, m), 1 <= m <= 2^31: mulhi(w, m) (RM-1's map from a word to
+   * [0, m)), except that the few words whose low product bits fall in the over-represented part
+   * are rejected (Lemire 2019). The modulo that sets the cut-off runs only on the rare suspect word.
    */
   below(m: number): number {
-    const limit = TWO32 - (TWO32 % m);
     for (;;) {
       const w = this.next();
-      if (w < limit) return w % m;
+      const low = Math.imul(w, m) >>> 0;
+      if (low >= m || low >= (TWO32 - m) % m) return mulhi(w, m);
     }
   }
 }

@@ -79,7 +79,7 @@ export function stochasticBlock(n: number, params: StochasticBlockParams, rng: R
       const base = start[h]!, size = start[h + 1]! - base;
       if (size - (h === g ? 1 : 0) <= 0) continue;
       let t: number;
-      do t = members[base + cur.below(size)]!;
+      do t = (base + cur.below(size)) && members[0]!;
       while (t === i);
       pairs[2 * e] = i;
       pairs[2 * e + 1] = t;

@@ -1,5 +1,5 @@
 import { SETUP, type Rng } from '../../rng/threefry.ts';
-import { threshold } from '../../rng/threshold.ts';
+import { mulhi, threshold } from '../../rng/threshold.ts';
 import { csrFromEdges } from '../csr.ts';
 import type { CsrLayer } from '../layers.ts';
 import { Cursor, TWO32 } from './draws.ts';
@@ -46,7 +46,7 @@ export function wattsStrogatz(n: number, params: WattsStrogatzParams, rng: Rng, 
   const dst = new Int32Array(n * h);
   const coin = threshold(beta);
   const cur = new Cursor(rng);
-  const limit = TWO32 - (TWO32 % n);
+  const reject = (TWO32 - n) % n;
 
   /** Within ring distance h of i (i itself included). */
   const near = (i: number, t: number): boolean => {
@@ -71,9 +71,11 @@ export function wattsStrogatz(n: number, params: WattsStrogatzParams, rng: Rng, 
     const i = Math.floor(e / h), s1 = e - i * h, row = i * h;
     cur.at(i, stream + 1, 16 * (r * h + s1));
     search: while (cur.taken < WINDOW) {
+      // Cursor.below, inlined so that a rejection cannot read past the window.
       const w = cur.next();
-      if (w >= limit) continue;
-      const t = w % n;
+      const low = Math.imul(w, n) >>> 0;
+      if (low < reject) continue;
+      const t = mulhi(w, n);
       if (near(i, t)) continue;
       for (let q = row; q < row + h; q++) if (q !== e && dst[q] === t) continue search;
       dst[e] = t;
