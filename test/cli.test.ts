@@ -104,7 +104,7 @@ describe('sclab validate, list, schema, describe', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${bad}:7:14`);
     expect(r.stderr).toContain('modules[0].params.below');
-    expect(r.stderr).toMatch(/expected .*number/);
+    expect(r.stderr).toMatch(/expected an integer/);
     expect(r.stderr).toMatch(/found .*high/);
   });
 

@@ -23,6 +23,13 @@ describe('compiling a world', () => {
     expect(() => compileWorld(MODULES, run, sameWord, () => ({}))).toThrow(/dice word 0 is used by both rule-breaking and observation/);
   });
 
+  it('refuses two layers, or a layer and a module, drawing from the same set-up stream', () => {
+    const build = () => ({});
+    expect(() => compileWorld(MODULES, run, [use('risk-classes', { setupStream: 2 })], build, { contacts: [1, 2, 3, 4] })).toThrow(
+      /set-up stream 2 is used by both layer contacts and risk-classes/,
+    );
+  });
+
   it('refuses a module that reads a column or layer nobody provides', () => {
     expect(() => compileWorld(MODULES, run, [use('observation')], () => ({}))).toThrow(CompileError);
     expect(() => compileWorld(MODULES, run, [use('ledger'), use('blacklist'), use('joint-punishment')], () => ({}))).toThrow(/network layer "household"/);

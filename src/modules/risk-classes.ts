@@ -24,6 +24,7 @@ export const riskClasses = defineModule({
   }),
   declare: (p) => ({
     columns: [{ name: p.column, type: 'u8', truth: true, description: 'hidden risk class (0 = least likely to break rules)' }],
+    setupStreams: [p.setupStream],
     phases: { setup: 'draws each agent\'s class from the shares' },
   }),
   bind(p, w) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineModule } from '../core/engine/module.ts';
+import { CompileError } from '../core/engine/world.ts';
 import { addTie, dropTie } from '../core/network/mutate.ts';
 import { mulhi, threshold } from '../core/rng/threshold.ts';
 import { column, layerName, probability, stream } from './params.ts';
@@ -33,7 +34,7 @@ export const tiePruning = defineModule({
   }),
   bind(p, w) {
     const layer = w.layer(p.layer);
-    if (layer.kind !== 'slots') throw new Error(`tie-pruning needs a mutable slot layer; "${p.layer}" is ${layer.kind}`);
+    if (layer.kind !== 'slots') throw new CompileError(`tie-pruning needs a mutable slot layer; "${p.layer}" is ${layer.kind}`);
     const score = w.column(p.scoreColumn, 'i32');
     const { capacity, targets, degree } = layer;
     const [drop, replace] = [threshold(p.probability), threshold(p.replace)];

@@ -25,7 +25,7 @@ const MAX_EXTENDS = 8;
 
 /** Reads, merges, overrides and validates a scenario: the first two steps of the pipeline. */
 export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, registry: Registry, overrides: Overrides = {}): Scenario {
-  const { value, locate } = withBase(doc, library, 0);
+  const { value, locate, toFile } = withBase(doc, library, 0);
   const data = structuredClone(value);
   const changed: Path[] = [];
   const assign = (path: Path, v: unknown, what: string): void => {
@@ -47,25 +47,38 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
   }
   // A value changed on the command line has no place in the file: its errors name the option.
   const overridden = (path: Path): boolean => changed.some((c) => c.every((k, i) => path[i] === k));
-  return validate(
-    {
-      file: doc.file,
-      value: data,
-      locate: (path, at) => (overridden(path) ? undefined : locate(path, at)),
-    },
-    scenarioSchema(registry),
-  );
+  try {
+    return validate(
+      {
+        file: doc.file,
+        value: data,
+        locate: (path, at) => (overridden(path) ? undefined : locate(path, at)),
+      },
+      scenarioSchema(registry),
+    );
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    // Name each problem by the path the user wrote: modules of an extending file are numbered there.
+    throw new ScenarioError(
+      e.problems.map((p) => {
+        const own = overridden(p.path) ? p.path : toFile(p.path);
+        return own ? { ...p, path: [...own], pathText: formatPath(own) } : p;
+      }),
+    );
+  }
 }
 
 interface Layered {
   value: unknown;
   locate: SourceDoc['locate'];
+  /** The path in this file of a path in the merged value, when this file says something there. */
+  toFile: (path: Path) => Path | undefined;
 }
 
 function withBase(doc: SourceDoc, library: ScenarioLibrary, depth: number): Layered {
   const raw = doc.value;
   const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>).extends : undefined;
-  if (base === undefined) return { value: raw, locate: doc.locate };
+  if (base === undefined) return { value: raw, locate: doc.locate, toFile: (path) => path };
   if (typeof base !== 'string') throw problem(doc.file, ['extends'], 'the name of a built-in scenario', JSON.stringify(base), doc);
   if (depth >= MAX_EXTENDS) throw problem(doc.file, ['extends'], `at most ${MAX_EXTENDS} levels of extends`, 'a longer chain (a cycle?)', doc);
   const parent = library.open(base);
@@ -75,14 +88,16 @@ function withBase(doc: SourceDoc, library: ScenarioLibrary, depth: number): Laye
   const below = withBase(parent, library, depth + 1);
   const { value, moduleOrigin } = mergeScenario(below.value, raw);
   // Errors are shown where the extending file says something; elsewhere they belong to the base.
-  const locate: SourceDoc['locate'] = (path, at) => {
-    if (path[0] === 'modules' && typeof path[1] === 'number') {
-      const i = moduleOrigin.get(path[1]);
-      return i === undefined ? undefined : doc.locate(['modules', i, ...path.slice(2)], at);
-    }
-    return doc.locate(path, at);
+  const toFile = (path: Path): Path | undefined => {
+    if (path[0] !== 'modules' || typeof path[1] !== 'number') return path;
+    const i = moduleOrigin.get(path[1]);
+    return i === undefined ? undefined : ['modules', i, ...path.slice(2)];
   };
-  return { value, locate };
+  const locate: SourceDoc['locate'] = (path, at) => {
+    const own = toFile(path);
+    return own ? doc.locate(own, at) : undefined;
+  };
+  return { value, locate, toFile };
 }
 
 function problem(file: string, path: Path, expected: string, found: string, doc?: SourceDoc): ScenarioError {

@@ -64,8 +64,10 @@ export interface Declaration {
   uses?: { name: string; type: ColumnType; optional?: boolean }[];
   /** Network layers it reads, by scenario name. */
   layers?: string[];
-  /** Random streams (the third counter word) it draws from, other than the shared dice (stream 0). */
+  /** Random streams (the third counter word) it draws from on days, other than the shared dice (stream 0). */
   streams?: number[];
+  /** Random streams it draws from during set-up (step SETUP). */
+  setupStreams?: number[];
   /** Words 0..3 of the act-phase dice it owns. */
   dice?: number[];
   metrics?: MetricSpec[];

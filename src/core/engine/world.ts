@@ -57,6 +57,8 @@ export function compileWorld(
   run: { n: number; days: number; seed: bigint },
   modules: ModuleUse[],
   buildLayers: (rng: Rng) => Record<string, Layer>,
+  /** The set-up streams each layer's generator draws from, by layer name. */
+  layerStreams: Record<string, number[]> = {},
 ): World {
   const { n, days, seed } = run;
   if (!Number.isInteger(n) || n < 1 || n >= 2 ** 31) throw new CompileError(`agents must be an integer in [1, 2^31), got ${n}`);
@@ -66,6 +68,8 @@ export function compileWorld(
   const columns: Record<string, Column> = {};
   const streams = new Map<number, string>([[0, 'the shared dice']]);
   const dice = new Map<number, string>();
+  const setupStreams = new Map<number, string>();
+  for (const [name, list] of Object.entries(layerStreams)) claim(setupStreams, list, `layer ${name}`, 'set-up stream');
   const metrics: MetricSlot[] = [];
   let metricWidth = 0;
   const phases = new Set<Phase>();
@@ -80,6 +84,7 @@ export function compileWorld(
     }
     claim(streams, decl.streams ?? [], use.id, 'random stream');
     claim(dice, decl.dice ?? [], use.id, 'dice word');
+    claim(setupStreams, decl.setupStreams ?? [], use.id, 'set-up stream');
     for (const m of decl.metrics ?? []) {
       if (metrics.some((x) => x.name === m.name)) throw new CompileError(`metric "${m.name}" is emitted by two modules (second: ${use.id})`);
       const width = m.kind === 'histogram' ? (m.bins?.length ?? 0) : 1;

@@ -28,6 +28,23 @@ export function buildLayer(spec: LayerSpec, n: number, rng: Rng): Layer {
   }
 }
 
+/** The set-up streams a generator draws from (see each generator's comment). */
+export function layerStreams(spec: LayerSpec): number[] {
+  const from = (s: number, count: number): number[] => Array.from({ length: count }, (_, k) => s + k);
+  switch (spec.generator) {
+    case 'ring-rewire':
+      return from(spec.stream, Math.ceil(spec.degree / 2));
+    case 'watts-strogatz':
+      return from(spec.stream, 2);
+    case 'barabasi-albert':
+    case 'stochastic-block':
+    case 'households':
+      return [spec.stream];
+    case 'blocks':
+      return [];
+  }
+}
+
 /** Groups as consecutive runs of agents in proportion to their shares (the last takes the rest). */
 export function contiguousGroups(n: number, shares: readonly number[]): Uint8Array {
   const groupOf = new Uint8Array(n);

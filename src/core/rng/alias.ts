@@ -29,7 +29,8 @@ export class AliasTable {
   /**
    * Builds the table from non-negative finite weights (any scale; only ratios matter). Throws a
    * RangeError on an empty list, more than 2^31 - 1 weights, a negative, NaN or infinite weight, or
-   * weights that are all zero. A zero weight is never drawn.
+   * weights that are all zero. A zero weight is never drawn; a positive weight far below one unit's
+   * share (about 2^-32 / k of the total) may get no unit and then is never drawn either.
    */
   constructor(weights: ArrayLike<number>) {
     const k = weights.length;
