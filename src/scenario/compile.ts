@@ -1,6 +1,5 @@
 import { compileWorld, CompileError, type Registry, type World } from '../core/engine/world.ts';
 import { buildLayer, layerStreams } from '../core/network/build.ts';
-import { bindWorld } from '../core/engine/schedule.ts';
 import type { Layer } from '../core/network/layers.ts';
 import type { Rng } from '../core/rng/threefry.ts';
 import type { Scenario } from './schema.ts';
@@ -20,8 +19,5 @@ export function compileScenario(s: Scenario, registry: Registry): World {
     return layers;
   };
   const streams = Object.fromEntries(Object.entries(s.layers).map(([name, spec]) => [name, layerStreams(spec)]));
-  const world = compileWorld(registry, { n: s.agents, days: s.days, seed: s.seed }, modules, build, streams);
-  // Bind once here so that a module refusing its world fails now, with a CompileError, not later on a thread.
-  bindWorld(world, registry);
-  return world;
+  return compileWorld(registry, { n: s.agents, days: s.days, seed: s.seed }, modules, build, streams);
 }

@@ -78,7 +78,7 @@ interface Layered {
 function withBase(doc: SourceDoc, library: ScenarioLibrary, depth: number): Layered {
   const raw = doc.value;
   const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>).extends : undefined;
-  if (base === undefined) return { value: raw, locate: doc.locate, toFile: (path) => path };
+  if (base === undefined) return { value: raw, locate: (path, at) => doc.locate(path, at), toFile: (path) => path };
   if (typeof base !== 'string') throw problem(doc.file, ['extends'], 'the name of a built-in scenario', JSON.stringify(base), doc);
   if (depth >= MAX_EXTENDS) throw problem(doc.file, ['extends'], `at most ${MAX_EXTENDS} levels of extends`, 'a longer chain (a cycle?)', doc);
   const parent = library.open(base);

@@ -52,7 +52,8 @@ function explain(issue: Issue, base: PathSegment[], ctx: Context): Problem[] {
       return issue.keys.map((key) => {
         const where = [...path, key];
         const guess = suggest(key, unused) ?? suggest(key, allowed);
-        return make(expected, `unknown key "${key}"`, guess && `did you mean "${guess}"?`, where, ctx.doc.locate(where, 'key'));
+        const hint = guess === undefined ? undefined : `did you mean "${guess}"?`;
+        return make(expected, `unknown key "${key}"`, hint, where, ctx.doc.locate(where, 'key'));
       });
     }
     case 'invalid_union': {
@@ -68,7 +69,7 @@ function explain(issue: Issue, base: PathSegment[], ctx: Context): Problem[] {
       const inside = issue.errors.filter((branch) => branch.every((i) => i.path.length > 0));
       if (inside.length === 1) return inside[0]!.flatMap((i) => explain(i, path, ctx));
       const schema = schemaAt(ctx.schema, path, ctx.doc.value);
-      const expected = schema ? describe(schema) : joinOr(issue.errors.map((branch) => (branch[0] ? fallbackExpected(branch[0]) : 'a valid value')));
+      const expected = schema ? describeSchema(schema) : joinOr(issue.errors.map((branch) => (branch[0] ? fallbackExpected(branch[0]) : 'a valid value')));
       return [make(expected, found(at))];
     }
     case 'invalid_key':
@@ -82,7 +83,7 @@ function explain(issue: Issue, base: PathSegment[], ctx: Context): Problem[] {
       return [make(issue.message, found(at))];
     default: {
       const schema = schemaAt(ctx.schema, path, ctx.doc.value);
-      const expected = schema ? describe(schema) : fallbackExpected(issue);
+      const expected = schema ? describeSchema(schema) : fallbackExpected(issue);
       let text = found(at);
       // A bigint only arises from an integer too large for a number: say so, or "found 2^64" looks valid.
       if (issue.code === 'invalid_type' && typeof at.value === 'bigint') text += ', which is too large';
@@ -112,13 +113,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The value's own position, or for a missing key that of the closest thing that is there. */
+/**
+ * The value's own position, or for a missing key that of the closest thing
+ * that is there. A value that is there but has no position (one from the
+ * command line) gets none: its parent's place in the file would mislead.
+ */
 function locateNearest(doc: SourceDoc, path: PathSegment[]): Position | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const prefix = path.slice(0, n);
-    if (lookup(doc.value, prefix).present) return doc.locate(prefix);
-  }
-  return undefined;
+  let n = path.length;
+  while (n > 0 && !lookup(doc.value, path.slice(0, n)).present) n--;
+  return doc.locate(path.slice(0, n));
 }
 
 function found(at: Lookup): string {
@@ -263,10 +266,10 @@ function objectShape(schema: Schema | undefined, value: unknown): Record<string,
 }
 
 /** What a schema accepts, in words: "an integer >= 1", "one of "a", "b"", "a list of at least 1 item". */
-export function describe(schema: Schema, depth = 0): string {
+export function describeSchema(schema: Schema, depth = 0): string {
   if (depth > 16) return 'a valid value';
   const def = defOf(schema);
-  const inner = (s: Schema): string => describe(s, depth + 1);
+  const inner = (s: Schema): string => describeSchema(s, depth + 1);
   switch (def.type) {
     case 'string':
       return 'a string' + stringConstraints(def);

@@ -13,7 +13,7 @@ const ROT: readonly (readonly [number, number])[] = [
 ];
 
 // Opcodes (WebAssembly core and SIMD proposals).
-const LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_CONST = 0x41, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_LT_S = 0x48, I32_SHL = 0x74;
+const LOCAL_GET = 0x20, LOCAL_SET = 0x21, I32_CONST = 0x41, I32_ADD = 0x6a, I32_LT_S = 0x48, I32_SHL = 0x74;
 const BLOCK = 0x02, LOOP = 0x03, BR_IF = 0x0d, BR = 0x0c, END = 0x0b, I32_EQZ = 0x45, VOID = 0x40;
 const SIMD = 0xfd;
 const simd = (op: number): number[] => [SIMD, ...uleb(op)];
