@@ -73,6 +73,15 @@ describe('sclab run', () => {
     }
   });
 
+  it('shows a progress bar with day, agent-days/s and ETA on a terminal', (ctx) => {
+    // util-linux's `script` gives the command a pseudo-terminal.
+    if (spawnSync('script', ['--version']).status !== 0) return ctx.skip();
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${main} run rm1 --agents 20000 --days 200 --threads 1`, '/dev/null'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/day \d+\/200 \[[=-]+\] \d+% \| [\d.]+ M agent-days\/s \| ETA/);
+    expect(r.stdout).toMatch(/scoreSum/);
+  });
+
   it('stops cleanly on Ctrl-C: status 130 and no output file', async () => {
     const dir = tmp();
     const out = join(dir, 'out.json');

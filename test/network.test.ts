@@ -3,6 +3,9 @@ import { csrFromEdges, csrFromPairs } from '../src/core/network/csr.ts';
 import {
   barabasiAlbert, blocks, households, ringRewire, ringRewireRows, stochasticBlock, wattsStrogatz,
 } from '../src/core/network/generators/index.ts';
+import { poissonThresholds } from '../src/core/network/generators/draws.ts';
+import { boundedInt } from '../src/core/rng/samplers.ts';
+import { Words } from '../src/core/rng/words.ts';
 import { slotLayer, type CsrLayer } from '../src/core/network/layers.ts';
 import { Rng, SETUP, threefry4x32 } from '../src/core/rng/threefry.ts';
 
@@ -109,6 +112,32 @@ describe('csr builder', () => {
   it('rejects endpoints outside [0, n)', () => {
     expect(() => csrFromEdges(3, Int32Array.of(0), Int32Array.of(3))).toThrow(RangeError);
     expect(() => csrFromEdges(3, Int32Array.of(-1), Int32Array.of(0))).toThrow(RangeError);
+  });
+});
+
+describe('generator draws', () => {
+  it('below(m) stays in [0, m) and is uniform', () => {
+    const cur = new Words(rng(1)).at(0, SETUP, 0);
+    const counts = new Array<number>(7).fill(0);
+    for (let x = 0; x < 70_000; x++) counts[boundedInt(cur, 7)]!++;
+    const chi2 = counts.reduce((s, c) => s + (c - 10_000) ** 2 / 10_000, 0);
+    expect(chi2).toBeLessThan(22.46); // 6 degrees of freedom, p = 0.001
+    for (let x = 0; x < 1000; x++) expect(boundedInt(cur, 2 ** 31)).toBeLessThan(2 ** 31);
+  });
+
+  it('Poisson tables have mean and variance lambda, small or large', () => {
+    for (const lambda of [0.5, 5, 1000]) {
+      const { lo, thresholds } = poissonThresholds(lambda);
+      let mean = 0, square = 0, prev = 0;
+      thresholds.forEach((t, k) => {
+        const p = (t - prev) / 2 ** 32;
+        mean += p * (lo + k);
+        square += p * (lo + k) ** 2;
+        prev = t;
+      });
+      expect(mean).toBeCloseTo(lambda, 6);
+      expect((square - mean * mean) / lambda).toBeCloseTo(1, 4);
+    }
   });
 });
 

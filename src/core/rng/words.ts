@@ -15,16 +15,19 @@ export class Words {
   private stream = 0;
   private index = 0;
   private used = 4;
+  /** Words taken since the last `at`. */
+  taken = 0;
 
   constructor(readonly rng: Rng) {}
 
-  /** Aims the stream at (agent, step, stream), starting at block 0. */
-  at(agent: number, step: number, stream: number): this {
+  /** Aims the stream at (agent, step, stream), starting at block `index`. */
+  at(agent: number, step: number, stream: number, index = 0): this {
     this.agent = agent;
     this.step = step;
     this.stream = stream;
-    this.index = 0;
+    this.index = index;
     this.used = 4;
+    this.taken = 0;
     return this;
   }
 
@@ -34,6 +37,7 @@ export class Words {
       this.rng.block(this.agent, this.step, this.stream, this.index++, this.block);
       this.used = 0;
     }
+    this.taken++;
     return this.block[this.used++]!;
   }
 }

@@ -1,7 +1,8 @@
-import type { Rng } from '../../rng/threefry.ts';
+import { Words } from '../../rng/words.ts';
+import { boundedInt } from '../../rng/samplers.ts';
+import { SETUP, type Rng } from '../../rng/threefry.ts';
 import { csrFromPairs } from '../csr.ts';
 import type { CsrLayer } from '../layers.ts';
-import { Cursor } from './draws.ts';
 
 export interface BarabasiAlbertParams {
   /** Edges each new node brings. */
@@ -36,14 +37,21 @@ export function barabasiAlbert(n: number, params: BarabasiAlbertParams, rng: Rng
       e++;
     }
   }
-  const cur = new Cursor(rng);
+  const cur = new Words(rng);
+  const picks = new Int32Array(m);
   for (let v = m + 1; v < n; v++) {
     const entries = 2 * e;
     const first = e;
-    cur.at(v, stream);
-    draw: while (e - first < m) {
-      const t = ends[cur.below(entries)]!;
-      for (let q = first; q < e; q++) if (ends[2 * q + 1] === t) continue draw;
+    cur.at(v, SETUP, stream);
+    // The first m entries are drawn before any is read, so that the m (cache-missing) reads overlap;
+    // the candidates are the same, in the same order, as drawing and reading one at a time.
+    for (let q = 0; q < m; q++) picks[q] = boundedInt(cur, entries);
+    for (let q = 0; q < m; q++) picks[q] = ends[picks[q]!]!;
+    for (let q = 0; e - first < m; q++) {
+      const t = q < m ? picks[q]! : ends[boundedInt(cur, entries)]!;
+      let repeat = false;
+      for (let x = first; x < e; x++) if (ends[2 * x + 1] === t) repeat = true;
+      if (repeat) continue;
       ends[2 * e] = v;
       ends[2 * e + 1] = t;
       e++;

@@ -1,5 +1,3 @@
-import { SETUP, type Rng } from '../../rng/threefry.ts';
-import { mulhi } from '../../rng/threshold.ts';
 
 /**
  * Set-up draws for the network generators. Every word is addressed (node, SETUP, stream, block):
@@ -8,53 +6,6 @@ import { mulhi } from '../../rng/threshold.ts';
  */
 
 export const TWO32 = 4294967296;
-
-/**
- * The words of blocks (c0, SETUP, c2, c3 + b) for b = 0, 1, ..., four per block, in order.
- * One instance per generator call, re-aimed with `at`: it allocates nothing.
- */
-export class Cursor {
-  private readonly buf = new Uint32Array(4);
-  private c0 = 0;
-  private c2 = 0;
-  private c3 = 0;
-  private used = 4;
-  /** Words taken since the last `at`. */
-  taken = 0;
-
-  constructor(private readonly rng: Rng) {}
-
-  at(c0: number, c2: number, c3 = 0): this {
-    this.c0 = c0;
-    this.c2 = c2;
-    this.c3 = c3;
-    this.used = 4;
-    this.taken = 0;
-    return this;
-  }
-
-  next(): number {
-    if (this.used === 4) {
-      this.rng.block(this.c0, SETUP, this.c2, this.c3++, this.buf);
-      this.used = 0;
-    }
-    this.taken++;
-    return this.buf[this.used++]!;
-  }
-
-  /**
-   * Exactly uniform integer in [0, m), 1 <= m <= 2^31: mulhi(w, m) (RM-1's map from a word to
-   * [0, m)), except that the few words whose low product bits fall in the over-represented part
-   * are rejected (Lemire 2019). The modulo that sets the cut-off runs only on the rare suspect word.
-   */
-  below(m: number): number {
-    for (;;) {
-      const w = this.next();
-      const low = Math.imul(w, m) >>> 0;
-      if (low >= m || low >= (TWO32 - m) % m) return mulhi(w, m);
-    }
-  }
-}
 
 /**
  * Integer thresholds for a discrete distribution given by non-negative weights: entry k is

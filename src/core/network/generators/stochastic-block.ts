@@ -1,7 +1,9 @@
-import type { Rng } from '../../rng/threefry.ts';
+import { Words } from '../../rng/words.ts';
+import { boundedInt } from '../../rng/samplers.ts';
+import { SETUP, type Rng } from '../../rng/threefry.ts';
 import { csrFromPairs } from '../csr.ts';
 import type { CsrLayer } from '../layers.ts';
-import { Cursor, cumulativeThresholds, pick, poissonThresholds } from './draws.ts';
+import { cumulativeThresholds, pick, poissonThresholds } from './draws.ts';
 
 export interface StochasticBlockParams {
   /** Group of each agent (0..255); members of a group need not be contiguous. */
@@ -64,28 +66,34 @@ export function stochasticBlock(n: number, params: StochasticBlockParams, rng: R
   for (let g = 0; g < groups; g++) toGroup.set(cumulativeThresholds(weights, g * groups, (g + 1) * groups), g * groups);
   const { lo, thresholds } = poissonThresholds(meanDegree / 2);
 
-  const cur = new Cursor(rng);
+  const cur = new Words(rng);
   let total = 0;
-  for (let i = 0; i < n; i++) total += lo + pick(thresholds, 0, thresholds.length, cur.at(i, stream).next());
+  for (let i = 0; i < n; i++) total += lo + pick(thresholds, 0, thresholds.length, cur.at(i, SETUP, stream).next());
   if (2 * total > 0x7fffffff) throw new RangeError(`${total} proposals exceed Int32 offsets`);
 
+  // Targets are first written as positions in `members`, and translated in a separate loop: there
+  // the random reads are independent of each other and overlap, instead of each one stalling the
+  // draws (three times faster at 10^7 nodes). i's own position is a running count per group.
   const pairs = new Int32Array(2 * total);
+  const position = start.slice(0, groups);
   let e = 0;
   for (let i = 0; i < n; i++) {
     const g = groupOf[i]!;
-    const proposals = lo + pick(thresholds, 0, thresholds.length, cur.at(i, stream).next());
+    const self = position[g]!++;
+    const proposals = lo + pick(thresholds, 0, thresholds.length, cur.at(i, SETUP, stream).next());
     for (let q = 0; q < proposals; q++) {
       const h = pick(toGroup, g * groups, (g + 1) * groups, cur.next());
       const base = start[h]!, size = start[h + 1]! - base;
       if (size - (h === g ? 1 : 0) <= 0) continue;
       let t: number;
-      do t = (base + cur.below(size)) && members[0]!;
-      while (t === i);
+      do t = base + boundedInt(cur, size);
+      while (t === self);
       pairs[2 * e] = i;
       pairs[2 * e + 1] = t;
       e++;
     }
   }
+  for (let x = 1; x < 2 * e; x += 2) pairs[x] = members[pairs[x]!]!;
   return csrFromPairs(n, pairs, { duplicates: 'drop' }, e);
 }
 

@@ -1,8 +1,9 @@
+import { Words } from '../../rng/words.ts';
 import { SETUP, type Rng } from '../../rng/threefry.ts';
 import { mulhi, threshold } from '../../rng/threshold.ts';
 import { csrFromEdges } from '../csr.ts';
 import type { CsrLayer } from '../layers.ts';
-import { Cursor, TWO32 } from './draws.ts';
+import { TWO32 } from './draws.ts';
 
 export interface WattsStrogatzParams {
   /** Lattice neighbours per node (even): node i is tied to i +- 1 .. i +- k/2 before rewiring. */
@@ -45,7 +46,7 @@ export function wattsStrogatz(n: number, params: WattsStrogatzParams, rng: Rng, 
   const h = k / 2;
   const dst = new Int32Array(n * h);
   const coin = threshold(beta);
-  const cur = new Cursor(rng);
+  const cur = new Words(rng);
   const reject = (TWO32 - n) % n;
 
   /** Within ring distance h of i (i itself included). */
@@ -69,7 +70,7 @@ export function wattsStrogatz(n: number, params: WattsStrogatzParams, rng: Rng, 
   /** Gives edge e an endpoint from round r's words, or puts it back on the lattice. */
   const place = (e: number, r: number): void => {
     const i = Math.floor(e / h), s1 = e - i * h, row = i * h;
-    cur.at(i, stream + 1, 16 * (r * h + s1));
+    cur.at(i, SETUP, stream + 1, 16 * (r * h + s1));
     search: while (cur.taken < WINDOW) {
       // Cursor.below, inlined so that a rejection cannot read past the window.
       const w = cur.next();
