@@ -29,44 +29,88 @@ export const jointPunishment = defineModule({
   }),
   bind(p, w) {
     const listed = w.column(p.listedColumn, 'u8');
-    const touched = p.spillover ? anyTieListed(w.layer(p.layer), listed) : () => false;
     const [sanctioned, collateral] = [w.metric('sanctionedDays'), w.metric('collateralDays')];
+    const count = p.spillover ? spillCounter(w.layer(p.layer), listed) : ownCounter(listed);
     return {
       sanction(lo, hi, _step, t) {
-        let nS = 0, nC = 0;
-        for (let i = lo; i < hi; i++) {
-          if (listed[i]) nS++;
-          else if (touched(i)) nC++;
-        }
-        t.m[sanctioned]! += nS;
-        t.m[collateral]! += nC;
+        count(lo, hi, t.m, sanctioned, collateral);
       },
     };
   },
 });
 
-function anyTieListed(layer: Layer, listed: Uint8Array): (i: number) => boolean {
+/** Adds agents lo..hi-1 that are listed to m[s], and those punished through a tie to m[c]. */
+type Counter = (lo: number, hi: number, m: Float64Array, s: number, c: number) => void;
+
+function ownCounter(listed: Uint8Array): Counter {
+  return (lo, hi, m, s) => {
+    let nS = 0;
+    for (let i = lo; i < hi; i++) nS += listed[i]!;
+    m[s]! += nS;
+  };
+}
+
+// One loop per layer shape, with no call per agent: this runs for every agent every day.
+function spillCounter(layer: Layer, listed: Uint8Array): Counter {
   switch (layer.kind) {
     case 'groups': {
       const { start, groupOf } = layer;
-      return (i) => {
-        const g = groupOf[i]!;
-        for (let j = start[g]!, e = start[g + 1]!; j < e; j++) if (listed[j]) return true;
-        return false;
+      // Group by group: whether anyone in it is listed is decided once for all its members.
+      return (lo, hi, m, s, c) => {
+        let nS = 0, nC = 0;
+        for (let i = lo; i < hi; ) {
+          const g = groupOf[i]!;
+          let any = 0;
+          for (let j = start[g]!, e = start[g + 1]!; j < e; j++) any |= listed[j]!;
+          const end = Math.min(start[g + 1]!, hi);
+          for (; i < end; i++) {
+            const l = listed[i]!;
+            nS += l;
+            nC += any & (l ^ 1);
+          }
+        }
+        m[s]! += nS;
+        m[c]! += nC;
       };
     }
     case 'csr': {
       const { offsets, targets } = layer;
-      return (i) => {
-        for (let e = offsets[i]!; e < offsets[i + 1]!; e++) if (listed[targets[e]!]) return true;
-        return false;
+      return (lo, hi, m, s, c) => {
+        let nS = 0, nC = 0;
+        for (let i = lo; i < hi; i++) {
+          if (listed[i]) {
+            nS++;
+            continue;
+          }
+          for (let e = offsets[i]!, end = offsets[i + 1]!; e < end; e++) {
+            if (listed[targets[e]!]) {
+              nC++;
+              break;
+            }
+          }
+        }
+        m[s]! += nS;
+        m[c]! += nC;
       };
     }
     case 'slots': {
       const { targets, degree, capacity } = layer;
-      return (i) => {
-        for (let s = i * capacity, e = s + degree[i]!; s < e; s++) if (listed[targets[s]!]) return true;
-        return false;
+      return (lo, hi, m, s, c) => {
+        let nS = 0, nC = 0;
+        for (let i = lo; i < hi; i++) {
+          if (listed[i]) {
+            nS++;
+            continue;
+          }
+          for (let e = i * capacity, end = e + degree[i]!; e < end; e++) {
+            if (listed[targets[e]!]) {
+              nC++;
+              break;
+            }
+          }
+        }
+        m[s]! += nS;
+        m[c]! += nC;
       };
     }
   }

@@ -62,24 +62,35 @@ export const reporting = defineModule({
     const trueSlot = w.metric('trueAccepted');
     const falseSlot = w.metric('falseAccepted');
     const u = new Uint32Array(4);
+    // Reporters of the chunk at hand: few, so the loops over all agents stay free of calls.
+    const queue = new Int32Array(DICE_STRIDE);
     return {
       act(lo, hi, _step, t) {
         const dice = t.dice;
-        let count = 0;
-        const [f0, t0] = [fileWord * DICE_STRIDE - lo, targetWord * DICE_STRIDE - lo];
+        const f0 = fileWord * DICE_STRIDE - lo;
+        const t0 = targetWord * DICE_STRIDE - lo;
+        let q = 0;
         for (let i = lo; i < hi; i++) {
-          const j = dice[f0 + i]! < fileT ? pick(i, dice[t0 + i]!) : -1;
+          target[i] = -1;
+          if (dice[f0 + i]! < fileT) queue[q++] = i;
+        }
+        let count = 0;
+        for (let k = 0; k < q; k++) {
+          const i = queue[k]!;
+          const j = pick(i, dice[t0 + i]!);
           target[i] = j;
           if (j >= 0) count++;
         }
         t.m[filed]! += count;
       },
       interact(lo, hi, step, t) {
+        let q = 0;
+        for (let i = lo; i < hi; i++) if (target[i]! >= 0) queue[q++] = i;
         let nTrue = 0;
         let nFalse = 0;
-        for (let i = lo; i < hi; i++) {
+        for (let k = 0; k < q; k++) {
+          const i = queue[k]!;
           const j = target[i]!;
-          if (j < 0) continue;
           t.rng.block(i, step, verifyStream, 0, u);
           const real = violated[j] === 1;
           if (u[0]! >= (real ? trueT : falseT)) continue;

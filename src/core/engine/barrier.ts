@@ -12,6 +12,6 @@ export function barrier(sync: Int32Array, threads: number): void {
     return;
   }
   // A short spin first: phases are often milliseconds apart, and a wake-up from wait costs more.
-  for (let k = 0; k < 2000; k++) if (Atomics.load(sync, 1) !== gen) return;
+  for (let k = 0; k < 20000; k++) if (Atomics.load(sync, 1) !== gen) return;
   while (Atomics.load(sync, 1) === gen) Atomics.wait(sync, 1, gen);
 }
