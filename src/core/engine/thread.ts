@@ -1,6 +1,6 @@
 import { allocate } from '../columns.ts';
 import { barrier } from './barrier.ts';
-import { bindWorld, partition, ThreadRunner } from './schedule.ts';
+import { bindWorld, CHUNK, partition, ThreadRunner } from './schedule.ts';
 import type { Registry, World } from './world.ts';
 
 /**
@@ -12,7 +12,7 @@ export interface ThreadInit {
   world: World;
   thread: number;
   threads: number;
-  /** [arrived, generation]: the barrier's state. */
+  /** [arrived, generation, next chunk of even phases, next chunk of odd phases]: see `run`. */
   sync: Int32Array;
   /** Metric vectors: day k of a batch, thread t at ((k * threads) + t) * metricWidth. */
   batch: Float64Array;
@@ -20,10 +20,15 @@ export interface ThreadInit {
 
 export type ThreadRequest = { kind: 'run'; from: number; to: number };
 
+/** Agents a thread claims at a time: small against a thread's share, large against an atomic add. */
+const CLAIM = 8 * CHUNK;
+
 export class ThreadWork {
   private readonly runner: ThreadRunner;
   private readonly lo: number;
   private readonly hi: number;
+  /** Phases run so far; the same count on every thread. */
+  private phases = 0;
 
   constructor(
     private readonly init: ThreadInit,
@@ -38,17 +43,28 @@ export class ThreadWork {
     this.runner.runSetup(this.lo, this.hi, new Float64Array(this.init.world.metricWidth));
   }
 
-  /** Runs days from..to-1; every thread must be given the same range. */
+  /**
+   * Runs days from..to-1; every thread must be given the same range. Within a phase, threads claim
+   * chunks of agents from a shared counter, so a thread slowed down by anything else on the machine
+   * holds up no one. Which thread runs an agent cannot change a result: inside a phase agents are
+   * independent but for integer additions. Phases alternate between two counters; the last thread
+   * at a barrier resets the one the next phase will use, which no thread has touched since the
+   * barrier before.
+   */
   run(from: number, to: number): void {
     const { world, thread, threads, sync, batch } = this.init;
-    const w = world.metricWidth;
+    const { n, metricWidth: w } = world;
     for (let d = from; d < to; d++) {
       const at = ((d - from) * threads + thread) * w;
       const m = batch.subarray(at, at + w);
       m.fill(0);
       for (const phase of this.runner.schedule.daily) {
-        this.runner.run(phase, this.lo, this.hi, d, m);
-        barrier(sync, threads);
+        const slot = 2 + (this.phases & 1);
+        for (let lo = Atomics.add(sync, slot, 1) * CLAIM; lo < n; lo = Atomics.add(sync, slot, 1) * CLAIM) {
+          this.runner.run(phase, lo, Math.min(lo + CLAIM, n), d, m);
+        }
+        const next = 2 + (++this.phases & 1);
+        barrier(sync, threads, () => Atomics.store(sync, next, 0));
       }
     }
   }

@@ -41,7 +41,7 @@ class WorkerDriver implements Driver {
   ) {
     this.series = new Float64Array(world.days * world.metricWidth);
     this.batch = batchBuffer(world.n, threads, world.metricWidth);
-    const sync = new Int32Array(allocate(8) as ArrayBuffer, 0, 2);
+    const sync = new Int32Array(allocate(16) as ArrayBuffer, 0, 4);
     const entry = new URL(fromSource ? './worker.ts' : './worker.js', here);
     for (let t = 0; t < threads; t++) {
       const init: ThreadInit = { world, thread: t, threads, sync, batch: this.batch };
