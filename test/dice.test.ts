@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Dice } from '../src/core/rng/dice.ts';
 import { diceKernel } from '../src/core/rng/dice-wasm.ts';
 import { Rng, threefry4x32 } from '../src/core/rng/threefry.ts';
 
@@ -36,6 +37,19 @@ describe('SIMD dice', () => {
         rng.block(lo + j, step, stream, 0, out);
         for (let w = 0; w < 4; w++) expect(k!.planes[w * 512 + j]).toBe(out[w]);
       }
+    }
+  });
+});
+
+describe('Dice', () => {
+  it('give the same planes with and without SIMD', () => {
+    const rng = new Rng(42n);
+    const simd = new Dice(64, true);
+    const scalar = new Dice(64, false);
+    for (const [lo, hi, step, stream] of [[0, 64, 3, 0], [1000, 1013, 0xffffffff, 2]] as const) {
+      const a = Array.from(simd.roll(rng, step, stream, lo, hi));
+      const b = Array.from(scalar.roll(rng, step, stream, lo, hi));
+      for (let k = 0; k < 4; k++) expect(a.slice(k * 64, k * 64 + hi - lo)).toEqual(b.slice(k * 64, k * 64 + hi - lo));
     }
   });
 });

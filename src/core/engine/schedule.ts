@@ -1,7 +1,7 @@
 import { viewArray, type ArrayOf, type ColumnType } from '../columns.ts';
 import { SETUP, Rng } from '../rng/threefry.ts';
 import { Words } from '../rng/words.ts';
-import { diceKernel, type DiceKernel } from '../rng/dice-wasm.ts';
+import { Dice } from '../rng/dice.ts';
 import { DICE_STRIDE, type Kernel, type Phase, type ThreadContext, type WorldView } from './module.ts';
 import { CompileError, definition, type Registry, type World } from './world.ts';
 
@@ -75,17 +75,17 @@ export function partition(n: number, t: number, threads: number): [number, numbe
 /** Runs phases for a range of agents on one thread. */
 export class ThreadRunner {
   private readonly ctx: { rng: Rng; words: Words; m: Float64Array; dice: Uint32Array };
-  private readonly simd: DiceKernel | undefined = diceKernel(CHUNK);
-  private readonly block = new Uint32Array(4);
+  private readonly dice: Dice;
 
   constructor(
     readonly schedule: Schedule,
     seed: bigint,
     metricWidth: number,
+    simd = true,
   ) {
     const rng = new Rng(seed);
-    const dice = this.simd?.planes ?? new Uint32Array(4 * CHUNK);
-    this.ctx = { rng, words: new Words(rng), m: new Float64Array(metricWidth), dice };
+    this.dice = new Dice(CHUNK, simd);
+    this.ctx = { rng, words: new Words(rng), m: new Float64Array(metricWidth), dice: this.dice.planes };
   }
 
   /** Runs one phase over agents [lo, hi) on `step`, adding metrics into m. */
@@ -96,19 +96,8 @@ export class ThreadRunner {
     const { kernels, dice } = phase;
     for (let c = lo; c < hi; c += CHUNK) {
       const e = Math.min(c + CHUNK, hi);
-      if (dice) this.roll(c, e, step);
+      if (dice) this.dice.roll(ctx.rng, step, 0, c, e);
       for (let k = 0; k < kernels.length; k++) kernels[k]!(c, e, step, t);
-    }
-  }
-
-  /** The dice of agents lo..hi-1: block (agent, step, 0, 0), one word plane after another. */
-  private roll(lo: number, hi: number, step: number): void {
-    const { rng, dice } = this.ctx;
-    if (this.simd) return this.simd.fill(rng.k0, rng.k1, step, 0, lo, hi - lo);
-    const b = this.block;
-    for (let i = lo; i < hi; i++) {
-      rng.block(i, step, 0, 0, b);
-      for (let k = 0; k < 4; k++) dice[k * CHUNK + i - lo] = b[k]!;
     }
   }
 

@@ -18,7 +18,7 @@ export interface ThreadInit {
   batch: Float64Array;
 }
 
-export type ThreadRequest = { kind: 'run'; from: number; to: number };
+export type ThreadRequest = { kind: 'init'; init: ThreadInit } | { kind: 'run'; from: number; to: number };
 
 /** Agents a thread claims at a time: small against a thread's share, large against an atomic add. */
 const CLAIM = 8 * CHUNK;
@@ -72,7 +72,7 @@ export class ThreadWork {
 
 /** Days per batch: enough work per round trip to the host, little enough for steady progress. */
 export function batchDays(n: number): number {
-  return Math.max(1, Math.min(64, Math.floor(4_000_000 / n)));
+  return Math.max(1, Math.min(64, Math.floor(16_000_000 / n)));
 }
 
 export function batchBuffer(n: number, threads: number, metricWidth: number): Float64Array {

@@ -3,7 +3,7 @@ import { batchDays } from '../../core/engine/thread.ts';
 import { MODULES } from '../../modules/index.ts';
 import { compileScenario } from '../../scenario/compile.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { startDriver } from './threads.ts';
+import { startDriver, ThreadPool } from './threads.ts';
 
 export interface SimulateOptions {
   threads: number;
@@ -17,11 +17,18 @@ export interface SimulateOptions {
  * world's final state and the metric series; stopped early, its `day` is below the horizon.
  */
 export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<Driver> {
-  const world = compileScenario(scenario, MODULES);
-  const driver = await startDriver(world, MODULES, o.threads);
+  // Threads start loading their code now, while this thread builds the world.
+  const pool = o.threads > 1 ? new ThreadPool(o.threads) : undefined;
+  let driver: Driver;
   try {
-    const step = batchDays(world.n);
-    while (driver.day < world.days && !o.stop?.()) {
+    driver = await startDriver(compileScenario(scenario, MODULES), MODULES, o.threads, pool);
+  } catch (e) {
+    await pool?.terminate();
+    throw e;
+  }
+  try {
+    const step = batchDays(driver.world.n);
+    while (driver.day < driver.world.days && !o.stop?.()) {
       await driver.advance(step);
       o.progress?.(driver.day);
       // Yield between batches so that signals and timers are heard.

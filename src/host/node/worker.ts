@@ -1,13 +1,14 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { ThreadWork, type ThreadInit, type ThreadRequest } from '../../core/engine/thread.ts';
+import { parentPort } from 'node:worker_threads';
+import { ThreadWork, type ThreadRequest } from '../../core/engine/thread.ts';
 import { MODULES } from '../../modules/index.ts';
 
-// One engine thread: set up on start, then run each batch of days it is sent.
+// One engine thread: given its world, it sets up its agents, then runs each batch of days it is sent.
 const port = parentPort!;
-const work = new ThreadWork(workerData as ThreadInit, MODULES);
-work.setup();
-port.postMessage('ready');
+let work: ThreadWork | undefined;
 port.on('message', (req: ThreadRequest) => {
-  work.run(req.from, req.to);
+  if (req.kind === 'init') {
+    work = new ThreadWork(req.init, MODULES);
+    work.setup();
+  } else work!.run(req.from, req.to);
   port.postMessage('done');
 });

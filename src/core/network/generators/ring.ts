@@ -1,3 +1,4 @@
+import { Dice } from '../../rng/dice.ts';
 import { SETUP, type Rng } from '../../rng/threefry.ts';
 import { mulhi, threshold } from '../../rng/threshold.ts';
 import { slotLayer, type SlotLayer } from '../layers.ts';
@@ -35,14 +36,22 @@ export function ringRewireRows(
     throw new RangeError(`rows [${lo}, ${hi}) are not inside [0, ${n})`);
   }
   const t = threshold(params.rewire);
-  const w = new Uint32Array(4);
-  for (let i = lo; i < hi; i++) {
-    const row = i * capacity;
+  const dice = new Dice(STRIDE);
+  for (let c = lo; c < hi; c += STRIDE) {
+    const e = Math.min(c + STRIDE, hi);
+    // Contacts 2s and 2s+1 of every agent in the run come from one roll of stream + s.
     for (let j = 0; j < degree; j++) {
-      if ((j & 1) === 0) rng.block(i, SETUP, stream + (j >>> 1), 0, w);
-      const a = w[2 * (j & 1)]!, b = w[2 * (j & 1) + 1]!;
-      targets[row + j] = a < t ? mulhi(b, n) : (i + 1 + j) % n;
+      const w = (j & 1) === 0 ? dice.roll(rng, SETUP, stream + (j >>> 1), c, e) : dice.planes;
+      const pa = 2 * (j & 1) * STRIDE - c;
+      const pb = pa + STRIDE;
+      for (let i = c; i < e; i++) {
+        // (i + 1 + j) mod n without a division: i + 1 + j < 2n whenever degree <= n.
+        const next = i + 1 + j;
+        targets[i * capacity + j] = w[pa + i]! < t ? mulhi(w[pb + i]!, n) : next < n ? next : degree <= n ? next - n : next % n;
+      }
     }
-    layer.degree[i] = degree;
+    layer.degree.fill(degree, c, e);
   }
 }
+
+const STRIDE = 512;
