@@ -63,6 +63,15 @@ describe('sclab run', () => {
     const missing = sclab('run', 'rm1', '--set', 'modules.nosuch.params.x=1');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/nosuch/);
+    const range = sclab('run', 'rm1', '--set', 'modules.ledger.params.max=-5');
+    expect(range.status).toBe(2);
+    expect(range.stderr).toBe('--set modules.ledger.params.max: modules[4].params.max: expected min <= max, found -5\n');
+  });
+
+  it('says what a name that is neither a built-in nor a file could have been', () => {
+    const r = sclab('run', 'rm2');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/rm2: expected a built-in scenario \(rm1, rm1-shunning\) or a scenario file, found neither/);
   });
 
   it('rejects bad options with status 2', () => {

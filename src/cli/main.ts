@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { CompileError } from '../core/engine/world.ts';
 import { MODULES } from '../modules/index.ts';
 import { ScenarioError } from '../scenario/errors.ts';
@@ -33,7 +33,13 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 function openScenario(ref: string) {
   const looksLikeFile = /[/\\]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
   const builtin = looksLikeFile ? undefined : builtins.open(ref);
-  return builtin ?? readScenarioFile(ref);
+  if (builtin) return builtin;
+  if (!looksLikeFile && !existsSync(ref)) {
+    throw new ScenarioError([
+      { file: ref, path: [], pathText: '', expected: `a built-in scenario (${builtins.names().join(', ')}) or a scenario file`, found: 'neither' },
+    ]);
+  }
+  return readScenarioFile(ref);
 }
 
 function load(ref: string, overrides: Overrides = {}) {

@@ -27,10 +27,10 @@ const MAX_EXTENDS = 8;
 export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, registry: Registry, overrides: Overrides = {}): Scenario {
   const { value, locate, toFile } = withBase(doc, library, 0);
   const data = structuredClone(value);
-  const changed: Path[] = [];
+  const changed: { path: Path; by: string }[] = [];
   const assign = (path: Path, v: unknown, what: string): void => {
     try {
-      changed.push(setPath(data, path, v));
+      changed.push({ path: setPath(data, path, v), by: what });
     } catch (e) {
       if (e instanceof OverrideError) throw problem(what, path, 'a path into the scenario', e.message);
       throw e;
@@ -43,10 +43,12 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
     const eq = text.indexOf('=');
     const path = eq > 0 ? parsePath(text.slice(0, eq)) : undefined;
     if (!path) throw problem('--set', [], 'path=value, e.g. modules.blacklist.params.below=550', JSON.stringify(text));
-    assign(path, parseScenarioText(text.slice(eq + 1), `--set ${text.slice(0, eq)}`).value, '--set');
+    assign(path, parseScenarioText(text.slice(eq + 1), `--set ${text.slice(0, eq)}`).value, `--set ${text.slice(0, eq)}`);
   }
   // A value changed on the command line has no place in the file: its errors name the option.
-  const overridden = (path: Path): boolean => changed.some((c) => c.every((k, i) => path[i] === k));
+  const changedBy = (path: Path): string | undefined =>
+    changed.findLast((c) => c.path.every((k, i) => path[i] === k))?.by;
+  const overridden = (path: Path): boolean => changedBy(path) !== undefined;
   try {
     return validate(
       {
@@ -61,7 +63,9 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
     // Name each problem by the path the user wrote: modules of an extending file are numbered there.
     throw new ScenarioError(
       e.problems.map((p) => {
-        const own = overridden(p.path) ? p.path : toFile(p.path);
+        const by = changedBy(p.path);
+        if (by) return { ...p, file: by };
+        const own = toFile(p.path);
         return own ? { ...p, path: [...own], pathText: formatPath(own) } : p;
       }),
     );

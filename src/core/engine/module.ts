@@ -53,7 +53,10 @@ export interface ThreadContext {
   readonly dice: Uint32Array;
 }
 
-/** A module's work in one phase, for agents lo..hi-1 on `step`. */
+/**
+ * A module's work in one phase, for agents lo..hi-1 on `step`. A phase calls it for many such
+ * ranges, on any thread and in any order, so it keeps nothing from one call to the next.
+ */
 export type Kernel = (lo: number, hi: number, step: number, t: ThreadContext) => void;
 
 /** What a module needs and provides, known before anything is allocated. */
