@@ -68,6 +68,13 @@ describe('sclab run', () => {
     expect(range.stderr).toBe('--set modules.ledger.params.max: modules[4].params.max: expected min <= max, found -5\n');
   });
 
+  it('refuses an output it could not write before running, with status 2', () => {
+    const r = sclab('run', 'rm1', '--json', '/nonexistent-dir/out.json');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--json \/nonexistent-dir\/out.json: cannot write there/);
+    expect(r.stdout).toBe('');
+  });
+
   it('says what a name that is neither a built-in nor a file could have been', () => {
     const r = sclab('run', 'rm2');
     expect(r.status).toBe(2);

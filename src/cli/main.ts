@@ -8,9 +8,13 @@ import { readScenarioFile } from '../scenario/file.ts';
 import { resolveScenario, type Overrides } from '../scenario/load.ts';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { describeScenario } from './describe.ts';
+import { unwritable } from './files.ts';
 import { builtins } from './library.ts';
 import { runCommand, type RunOptions } from './run.ts';
 import { defaultThreads } from '../host/node/threads.ts';
+
+/** A command used wrongly in a way the option parser cannot see. */
+class UsageError extends Error {}
 
 /** Exit codes, as documented in README.md. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -67,6 +71,10 @@ function program(): Command {
     .option('--quiet', 'print no summary')
     .action(async (ref: string, o: RunOptions & { agents?: number; days?: number; seed?: string; set: string[] }) => {
       const scenario = load(ref, { agents: o.agents, days: o.days, seed: o.seed, set: o.set });
+      for (const [flag, path] of [['--json', o.json], ['--csv', o.csv]] as const) {
+        const why = path === undefined ? undefined : unwritable(path);
+        if (why) throw new UsageError(`${flag} ${path}: cannot write there: ${why}`);
+      }
       process.exitCode = await runCommand(scenario, { ...o, version });
     });
 
@@ -109,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
     await program().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT.usage;
+    }
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (e instanceof ScenarioError) {
       process.stderr.write(e.format() + '\n');
