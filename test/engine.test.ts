@@ -7,6 +7,7 @@ import { MODULES } from '../src/modules/index.ts';
 import { builtins } from '../src/cli/library.ts';
 import { compileScenario } from '../src/scenario/compile.ts';
 import { resolveScenario } from '../src/scenario/load.ts';
+import { ThreadPool } from '../src/host/node/threads.ts';
 import { outcome, runBuiltin } from './helpers.ts';
 
 const use = (module: string, params: Record<string, unknown> = {}, id = module): ModuleUse => ({
@@ -17,22 +18,25 @@ const use = (module: string, params: Record<string, unknown> = {}, id = module):
 
 describe('compiling a world', () => {
   const run = { n: 100, days: 10, seed: 1n };
-  it('refuses two modules that claim the same column, dice word or stream, naming both', () => {
-    expect(() => compileWorld(MODULES, run, [use('ledger'), use('ledger', {}, 'again')], () => ({}))).toThrow(/column "score" is declared by both ledger and again/);
+  it('refuses two modules that claim the same column, dice word or stream, naming the second and the first', () => {
+    expect(() => compileWorld(MODULES, run, [use('ledger'), use('ledger', {}, 'again')], {})).toThrow(
+      'modules.1: expected a column name no other module uses, found "score", also declared by ledger',
+    );
     const sameWord = [use('risk-classes'), use('rule-breaking'), use('ledger'), use('observation', { diceWord: 0 })];
-    expect(() => compileWorld(MODULES, run, sameWord, () => ({}))).toThrow(/dice word 0 is used by both rule-breaking and observation/);
+    expect(() => compileWorld(MODULES, run, sameWord, {})).toThrow('modules.3: expected a dice word that no other part uses, found dice word 0, also used by rule-breaking');
   });
 
   it('refuses two layers, or a layer and a module, drawing from the same set-up stream', () => {
-    const build = () => ({});
-    expect(() => compileWorld(MODULES, run, [use('risk-classes', { setupStream: 2 })], build, { contacts: [1, 2, 3, 4] })).toThrow(
-      /set-up stream 2 is used by both layer contacts and risk-classes/,
+    const contacts = { streams: [1, 2, 3, 4], build: () => slotLayer(100, 1) };
+    expect(() => compileWorld(MODULES, run, [use('risk-classes', { setupStream: 2 })], { contacts })).toThrow(
+      'modules.0: expected a set-up stream that no other part uses, found set-up stream 2, also used by layer contacts',
     );
   });
 
-  it('refuses a module that reads a column or layer nobody provides', () => {
-    expect(() => compileWorld(MODULES, run, [use('observation')], () => ({}))).toThrow(CompileError);
-    expect(() => compileWorld(MODULES, run, [use('ledger'), use('blacklist'), use('joint-punishment')], () => ({}))).toThrow(/network layer "household"/);
+  it('refuses a module that reads a column or layer nobody provides, and outputs nobody makes', () => {
+    expect(() => compileWorld(MODULES, run, [use('observation')], {})).toThrow(CompileError);
+    expect(() => compileWorld(MODULES, run, [use('ledger'), use('blacklist'), use('joint-punishment')], {})).toThrow(/network layer "household"/);
+    expect(() => compileWorld(MODULES, run, [use('ledger')], {}, { metrics: ['scoreSum', 'nope'] })).toThrow('output.metrics.1: expected one of the metrics (scoreSum), found "nope"');
   });
 
   it('holds RM-1 in at most 64 bytes per agent, network included', () => {
@@ -57,7 +61,7 @@ describe('a mutable layer', () => {
   });
 
   it('changes during a run and stays identical on 1, 2 and 3 threads', async () => {
-    const overrides = { agents: 3001, days: 120, seed: '7' };
+    const overrides = { agents: 20_011, days: 120, seed: '7' };
     const one = await runBuiltin('rm1-shunning', overrides, 1);
     expect(one.totals.tiesCut).toBeGreaterThan(0);
     expect(one.totals.tiesFormed).toBeGreaterThan(0);
@@ -88,5 +92,15 @@ describe('histogram metrics', () => {
     for (const day of one.daily.scoreHistogram as number[][]) expect(day.reduce((a, b) => a + b, 0)).toBe(5000);
     const two = await runBuiltin('rm1', { ...overrides, set: [...overrides.set, 'output.metrics=[scoreHistogram, listed]'] }, 2);
     expect(outcome(two)).toEqual(outcome(one));
+  });
+});
+
+describe('worker threads', () => {
+  it('stop all together when threads fail, and every request after fails too', async () => {
+    const pool = new ThreadPool(3);
+    // A batch of days for threads that were never given a world: each of them throws.
+    await expect(pool.request(() => ({ kind: 'run', from: 0, to: 1 }))).rejects.toThrow();
+    await expect(pool.request(() => ({ kind: 'run', from: 0, to: 1 }))).rejects.toThrow();
+    await pool.terminate();
   });
 });

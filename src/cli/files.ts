@@ -22,22 +22,27 @@ export function unwritable(path: string): string | undefined {
 }
 
 /**
- * Writes a file atomically: into a temporary file beside it, flushed, then renamed over the target.
- * A crash or Ctrl-C leaves either the old file or the new one, never half of one.
+ * Writes files atomically: each into a temporary file beside it, flushed; only when all are
+ * written are they renamed over their targets. A crash, a full disk or Ctrl-C leaves the old files
+ * or the new ones, never half of one, and never one new output without the others.
  */
-export function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  let fd: number | undefined;
+export function writeAllAtomic(files: readonly { path: string; text: string }[]): void {
+  const tmps: string[] = [];
   try {
-    fd = openSync(tmp, 'w', 0o644);
-    writeSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
+    for (const { path, text } of files) {
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      tmps.push(tmp);
+      const fd = openSync(tmp, 'w', 0o644);
+      try {
+        writeSync(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
+    for (const tmp of tmps) rmSync(tmp, { force: true });
     throw e;
   }
+  files.forEach(({ path }, k) => renameSync(tmps[k]!, path));
 }

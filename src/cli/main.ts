@@ -17,7 +17,7 @@ import { defaultThreads } from '../host/node/threads.ts';
 class UsageError extends Error {}
 
 /** Exit codes, as documented in README.md. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -71,6 +71,7 @@ function program(): Command {
     .option('--quiet', 'print no summary')
     .action(async (ref: string, o: RunOptions & { agents?: number; days?: number; seed?: string; set: string[] }) => {
       const scenario = load(ref, { agents: o.agents, days: o.days, seed: o.seed, set: o.set });
+      if (o.json !== undefined && o.json === o.csv) throw new UsageError(`--json and --csv name the same file, ${o.json}`);
       for (const [flag, path] of [['--json', o.json], ['--csv', o.csv]] as const) {
         const why = path === undefined ? undefined : unwritable(path);
         if (why) throw new UsageError(`${flag} ${path}: cannot write there: ${why}`);
@@ -136,5 +137,11 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.failure;
   }
 }
+
+// A reader that goes away (`sclab list | head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw e;
+});
 
 process.exitCode = await main(process.argv);

@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { simulate } from '../host/node/simulate.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { writeAtomic } from './files.ts';
+import { writeAllAtomic } from './files.ts';
 import { dailyCsv, runDocument, summaryTable } from './report.ts';
 
 export interface RunOptions {
@@ -14,39 +14,45 @@ export interface RunOptions {
 /** Runs a validated scenario; returns the exit code. Outputs are written only for a complete run. */
 export async function runCommand(scenario: Scenario, o: RunOptions & { version: string }): Promise<number> {
   const started = performance.now();
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
+  // A signal stops the run between batches of days; until the outputs are in place it is ours to handle.
+  let signal: NodeJS.Signals | undefined;
+  const onSignal = (s: NodeJS.Signals): void => {
+    signal = s;
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const bar = process.stderr.isTTY ? progressBar(scenario.days) : undefined;
-  let driver;
   try {
-    driver = await simulate(scenario, {
-      threads: o.threads,
-      stop: () => interrupted,
-      progress: (day) => {
-        const secs = (performance.now() - started) / 1000;
-        bar?.update(day, { rate: ((scenario.agents * day) / secs / 1e6).toFixed(1) });
-      },
-    });
+    let driver;
+    try {
+      driver = await simulate(scenario, {
+        threads: o.threads,
+        stop: () => signal !== undefined,
+        progress: (day) => {
+          const secs = (performance.now() - started) / 1000;
+          bar?.update(day, { rate: ((scenario.agents * day) / secs / 1e6).toFixed(1) });
+        },
+      });
+    } finally {
+      bar?.stop();
+    }
+    if (signal) {
+      process.stderr.write(`interrupted at day ${driver.day} of ${scenario.days}: no output written\n`);
+      return signal === 'SIGTERM' ? 143 : 130;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const doc = runDocument(scenario, driver, { version: o.version, threads: o.threads, seconds });
+    const world = driver.world;
+    const files = [];
+    if (o.json) files.push({ path: o.json, text: JSON.stringify(doc) + '\n' });
+    if (o.csv) files.push({ path: o.csv, text: dailyCsv(doc, (name) => world.metrics.find((m) => m.name === name)?.bins) });
+    writeAllAtomic(files);
+    if (!o.quiet) process.stdout.write(summaryTable(doc));
+    return 0;
   } finally {
-    bar?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (interrupted) {
-    process.stderr.write(`interrupted at day ${driver.day} of ${scenario.days}: no output written\n`);
-    return 130;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const doc = runDocument(scenario, driver, { version: o.version, threads: o.threads, seconds });
-  const world = driver.world;
-  if (o.json) writeAtomic(o.json, JSON.stringify(doc) + '\n');
-  if (o.csv) writeAtomic(o.csv, dailyCsv(doc, (name) => world.metrics.find((m) => m.name === name)?.bins));
-  if (!o.quiet) process.stdout.write(summaryTable(doc));
-  return 0;
 }
 
 function progressBar(total: number): SingleBar {

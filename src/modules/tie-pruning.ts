@@ -34,7 +34,7 @@ export const tiePruning = defineModule({
   }),
   bind(p, w) {
     const layer = w.layer(p.layer);
-    if (layer.kind !== 'slots') throw new CompileError(`tie-pruning needs a mutable slot layer; "${p.layer}" is ${layer.kind}`);
+    if (layer.kind !== 'slots') throw new CompileError('a mutable layer of slots (ring-rewire) whose ties agents can drop', `"${p.layer}", a ${layer.kind} layer`);
     const score = w.column(p.scoreColumn, 'i32');
     const { capacity, targets, degree } = layer;
     const [drop, replace] = [threshold(p.probability), threshold(p.replace)];

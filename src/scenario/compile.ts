@@ -1,23 +1,37 @@
-import { compileWorld, CompileError, type Registry, type World } from '../core/engine/world.ts';
-import { buildLayer, layerStreams } from '../core/network/build.ts';
+import { compileWorld, CompileError, planWorld, type LayerPlan, type ModuleUse, type Plan, type Registry, type World } from '../core/engine/world.ts';
+import { buildLayer, layerProblem, layerStreams } from '../core/network/build.ts';
 import type { Layer } from '../core/network/layers.ts';
 import type { Rng } from '../core/rng/threefry.ts';
-import type { Scenario } from './schema.ts';
+import { moduleId, type Scenario } from './schema.ts';
+
+/** The scenario's modules with their ids, which must differ. */
+function moduleUses(s: Scenario): ModuleUse[] {
+  const seen = new Set<string>();
+  return s.modules.map((m, i) => {
+    const id = moduleId(m);
+    if (seen.has(id)) throw new CompileError('an id no other module has (set "id" on one of them)', `"${id}" twice`, ['modules', i]);
+    seen.add(id);
+    return { id, module: m.module, params: m.params };
+  });
+}
+
+/** Each layer's set-up streams and builder, after checking its parameters against the population. */
+function layerPlans(s: Scenario): Record<string, LayerPlan & { build: (rng: Rng) => Layer }> {
+  const out: Record<string, LayerPlan & { build: (rng: Rng) => Layer }> = {};
+  for (const [name, spec] of Object.entries(s.layers)) {
+    const problem = layerProblem(spec, s.agents);
+    if (problem) throw new CompileError(problem.expected, problem.found, ['layers', name, ...problem.path]);
+    out[name] = { streams: layerStreams(spec), build: (rng) => buildLayer(spec, s.agents, rng) };
+  }
+  return out;
+}
+
+/** Checks that the scenario's parts fit together, allocating nothing: the last step of validation. */
+export function planScenario(s: Scenario, registry: Registry): Plan {
+  return planWorld(registry, moduleUses(s), layerPlans(s), s.output);
+}
 
 /** Turns a validated scenario into a world: columns allocated, layers built, metrics laid out. */
 export function compileScenario(s: Scenario, registry: Registry): World {
-  const ids = new Set<string>();
-  const modules = s.modules.map((m) => {
-    const id = m.id ?? m.module;
-    if (ids.has(id)) throw new CompileError(`two modules have the id "${id}": give one of them another id`);
-    ids.add(id);
-    return { id, module: m.module, params: m.params };
-  });
-  const build = (rng: Rng): Record<string, Layer> => {
-    const layers: Record<string, Layer> = {};
-    for (const [name, spec] of Object.entries(s.layers)) layers[name] = buildLayer(spec, s.agents, rng);
-    return layers;
-  };
-  const streams = Object.fromEntries(Object.entries(s.layers).map(([name, spec]) => [name, layerStreams(spec)]));
-  return compileWorld(registry, { n: s.agents, days: s.days, seed: s.seed }, modules, build, streams);
+  return compileWorld(registry, { n: s.agents, days: s.days, seed: s.seed }, moduleUses(s), layerPlans(s), s.output);
 }

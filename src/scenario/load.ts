@@ -1,6 +1,7 @@
-import type { Registry } from '../core/engine/world.ts';
 import { formatPath, ScenarioError } from './errors.ts';
 import { mergeScenario, OverrideError, parsePath, setPath, type Path } from './merge.ts';
+import { CompileError, type Registry } from '../core/engine/world.ts';
+import { planScenario } from './compile.ts';
 import { scenarioSchema, type Scenario } from './schema.ts';
 import { parseScenarioText, type SourceDoc } from './source.ts';
 import { validate } from './validate.ts';
@@ -50,7 +51,7 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
     changed.findLast((c) => c.path.every((k, i) => path[i] === k))?.by;
   const overridden = (path: Path): boolean => changedBy(path) !== undefined;
   try {
-    return validate(
+    const scenario = validate(
       {
         file: doc.file,
         value: data,
@@ -58,6 +59,14 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
       },
       scenarioSchema(registry),
     );
+    try {
+      planScenario(scenario, registry);
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+      const path = [...e.path];
+      throw new ScenarioError([{ file: doc.file, path, pathText: formatPath(path), expected: e.expected, found: e.found, ...locate(path) }]);
+    }
+    return scenario;
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     // Name each problem by the path the user wrote: modules of an extending file are numbered there.

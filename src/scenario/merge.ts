@@ -11,6 +11,13 @@ const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null 
 
 const moduleKey = (m: unknown): unknown => (isPlain(m) ? (m.id ?? m.module) : undefined);
 
+/** Keys that would reach Object.prototype: never a scenario key (the parser refuses them too). */
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Entries that name a different kind of thing (another generator, another module) replace, never merge. */
+const sameKind = (a: Plain, b: Plain): boolean =>
+  (b.generator === undefined || a.generator === b.generator) && (b.module === undefined || a.module === b.module);
+
 export interface Merged {
   value: unknown;
   /** For each module of the result that came from the override: its index in the override. */
@@ -38,7 +45,7 @@ export function mergeScenario(base: unknown, over: unknown): Merged {
 }
 
 function deepMerge(base: unknown, over: unknown): unknown {
-  if (!isPlain(base) || !isPlain(over)) return over;
+  if (!isPlain(base) || !isPlain(over) || !sameKind(base, over)) return over;
   const out: Plain = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
   return out;
@@ -52,7 +59,7 @@ export function parsePath(text: string): Path | undefined {
   let m: RegExpExecArray | null;
   while (re.lastIndex < text.length && (m = re.exec(text))) {
     if (m[1] !== undefined) {
-      if (!expectKey) return undefined;
+      if (!expectKey || FORBIDDEN.has(m[1])) return undefined;
       path.push(m[1]);
       expectKey = false;
     } else if (m[2] !== undefined) {
@@ -99,7 +106,7 @@ export function setPath(root: unknown, path: Path, value: unknown): Path {
       if (typeof key === 'number') throw new OverrideError(`${formatResolved(resolved)}: ${formatResolved(resolved.slice(0, -1))} is not a list`);
       if (last) node[key] = value;
       else {
-        if (node[key] === undefined) node[key] = {};
+        if (!Object.hasOwn(node, key)) node[key] = {};
         node = node[key];
       }
     } else throw new OverrideError(`${formatResolved(resolved.slice(0, -1))} is not an object or a list`);

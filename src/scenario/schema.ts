@@ -71,6 +71,9 @@ export function scenarioSchema(registry: Registry) {
 
 export type Scenario = z.output<ReturnType<typeof scenarioSchema>>;
 
+/** A module entry's id: its own, or its module's name. */
+export const moduleId = (m: { id?: string | undefined; module: string }): string => m.id ?? m.module;
+
 /** The scenario format as JSON Schema (draft 2020-12), for editors and other tools. */
 export function scenarioJsonSchema(registry: Registry): unknown {
   return z.toJSONSchema(scenarioSchema(registry), { io: 'input', unrepresentable: 'any' });

@@ -1,4 +1,4 @@
-import { partition, ThreadRunner, bindWorld } from './schedule.ts';
+import { ThreadRunner, bindWorld } from './schedule.ts';
 import type { Registry, World } from './world.ts';
 
 /**
@@ -39,10 +39,9 @@ export class LocalDriver implements Driver {
   advanceSync(days: number): void {
     const { n, metricWidth: w } = this.world;
     const end = Math.min(this.world.days, this.done + days);
-    const [lo, hi] = partition(n, 0, 1);
     for (let d = this.done; d < end; d++) {
       const m = this.series.subarray(d * w, (d + 1) * w);
-      for (const phase of this.runner.schedule.daily) this.runner.run(phase, lo, hi, d, m);
+      for (const phase of this.runner.schedule.daily) this.runner.run(phase, 0, n, d, m);
     }
     this.done = end;
   }

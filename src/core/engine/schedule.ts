@@ -24,7 +24,7 @@ export interface Schedule {
 /** Binds every module of the world on this thread. */
 export function bindWorld(world: World, registry: Registry): Schedule {
   const view = worldView(world);
-  const bound = world.modules.map((use) => definition(registry, use.module).bind(use.params, view));
+  const bound = world.modules.map((use, i) => definition(registry, use.module, ['modules', i]).bind(use.params, view));
   const phase = (p: Phase): BoundPhase | undefined => {
     const kernels = bound.map((b) => b[p]).filter((k): k is Kernel => k !== undefined);
     return kernels.length ? { phase: p, kernels, dice: p === 'act' && world.dice } : undefined;
@@ -39,7 +39,7 @@ function worldView(world: World): WorldView {
   const maybeColumn = <T extends ColumnType>(name: string, type: T): ArrayOf<T> | undefined => {
     const c = world.columns[name];
     if (!c) return undefined;
-    if (c.spec.type !== type) throw new CompileError(`column "${name}" is ${c.spec.type}, not ${type}`);
+    if (c.spec.type !== type) throw new CompileError(`column "${name}" of type ${type}`, c.spec.type);
     // Re-viewed rather than used as is: after a transfer to a worker, the array's class is lost for
     // nothing but its buffer and length matter.
     return viewArray(type, c.array.buffer, world.n);
@@ -50,17 +50,17 @@ function worldView(world: World): WorldView {
     maybeColumn,
     column(name, type) {
       const a = maybeColumn(name, type);
-      if (!a) throw new CompileError(`no column "${name}" in this scenario`);
+      if (!a) throw new CompileError(`a column "${name}"`, 'none in this scenario');
       return a;
     },
     layer(name) {
       const l = world.layers[name];
-      if (!l) throw new CompileError(`no network layer "${name}" in this scenario`);
+      if (!l) throw new CompileError(`a network layer "${name}"`, 'none in this scenario');
       return l;
     },
     metric(name) {
       const m = world.metrics.find((x) => x.name === name);
-      if (!m) throw new CompileError(`no metric "${name}" in this scenario`);
+      if (!m) throw new CompileError(`a metric "${name}"`, 'none in this scenario');
       return m.slot;
     },
   };

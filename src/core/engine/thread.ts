@@ -12,7 +12,7 @@ export interface ThreadInit {
   world: World;
   thread: number;
   threads: number;
-  /** [arrived, generation, next chunk of even phases, next chunk of odd phases]: see `run`. */
+  /** [arrived, generation, next range of agents to claim]: see `run`. */
   sync: Int32Array;
   /** Metric vectors: day k of a batch, thread t at ((k * threads) + t) * metricWidth. */
   batch: Float64Array;
@@ -20,15 +20,11 @@ export interface ThreadInit {
 
 export type ThreadRequest = { kind: 'init'; init: ThreadInit } | { kind: 'run'; from: number; to: number };
 
-/** Agents a thread claims at a time: small against a thread's share, large against an atomic add. */
-const CLAIM = 8 * CHUNK;
-
 export class ThreadWork {
   private readonly runner: ThreadRunner;
   private readonly lo: number;
   private readonly hi: number;
-  /** Phases run so far; the same count on every thread. */
-  private phases = 0;
+  private readonly claim: number;
 
   constructor(
     private readonly init: ThreadInit,
@@ -37,6 +33,8 @@ export class ThreadWork {
     const { world, thread, threads } = init;
     this.runner = new ThreadRunner(bindWorld(world, registry), world.seed, world.metricWidth);
     [this.lo, this.hi] = partition(world.n, thread, threads);
+    // Ranges small enough that every thread gets several in a phase, large against an atomic add.
+    this.claim = Math.min(8, Math.max(1, Math.floor(world.n / (8 * threads * CHUNK)))) * CHUNK;
   }
 
   setup(): void {
@@ -45,26 +43,27 @@ export class ThreadWork {
 
   /**
    * Runs days from..to-1; every thread must be given the same range. Within a phase, threads claim
-   * chunks of agents from a shared counter, so a thread slowed down by anything else on the machine
+   * ranges of agents from a shared counter, so a thread slowed down by anything else on the machine
    * holds up no one. Which thread runs an agent cannot change a result: inside a phase agents are
-   * independent but for integer additions. Phases alternate between two counters; the last thread
-   * at a barrier resets the one the next phase will use, which no thread has touched since the
-   * barrier before.
+   * independent but for integer additions. The last thread at the barrier, while the others wait,
+   * resets the counter for the next phase.
    */
   run(from: number, to: number): void {
     const { world, thread, threads, sync, batch } = this.init;
     const { n, metricWidth: w } = world;
+    const claim = this.claim;
+    const resetClaims = (): void => {
+      Atomics.store(sync, 2, 0);
+    };
     for (let d = from; d < to; d++) {
       const at = ((d - from) * threads + thread) * w;
       const m = batch.subarray(at, at + w);
       m.fill(0);
       for (const phase of this.runner.schedule.daily) {
-        const slot = 2 + (this.phases & 1);
-        for (let lo = Atomics.add(sync, slot, 1) * CLAIM; lo < n; lo = Atomics.add(sync, slot, 1) * CLAIM) {
-          this.runner.run(phase, lo, Math.min(lo + CLAIM, n), d, m);
+        for (let lo = Atomics.add(sync, 2, claim); lo < n; lo = Atomics.add(sync, 2, claim)) {
+          this.runner.run(phase, lo, Math.min(lo + claim, n), d, m);
         }
-        const next = 2 + (++this.phases & 1);
-        barrier(sync, threads, () => Atomics.store(sync, next, 0));
+        barrier(sync, threads, resetClaims);
       }
     }
   }

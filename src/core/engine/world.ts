@@ -1,7 +1,7 @@
 import { bytesPerElement, makeArray, type ColumnSpec, type TypedArray } from '../columns.ts';
 import { layerBytes, type Layer } from '../network/layers.ts';
 import { Rng } from '../rng/threefry.ts';
-import { ALL_PHASES, type Declaration, type MetricSpec, type ModuleDef, type Phase } from './module.ts';
+import { ALL_PHASES, type MetricSpec, type ModuleDef, type Phase } from './module.ts';
 
 /** The modules a world can be built from, by name. */
 export type Registry = Readonly<Record<string, ModuleDef>>;
@@ -47,88 +47,136 @@ export interface World {
   dice: boolean;
 }
 
+/**
+ * A scenario whose parts do not fit together (two modules claiming one column, a module reading a
+ * layer nobody builds...). `path` points at the part of the scenario to blame.
+ */
 export class CompileError extends Error {
   override name = 'CompileError';
+  constructor(
+    readonly expected: string,
+    readonly found: string,
+    readonly path: readonly (string | number)[] = [],
+  ) {
+    super(`${path.length ? `${path.join('.')}: ` : ''}expected ${expected}, found ${found}`);
+  }
 }
 
-/** Checks what the modules declare against each other and allocates the world. */
-export function compileWorld(
-  registry: Registry,
-  run: { n: number; days: number; seed: bigint },
-  modules: ModuleUse[],
-  buildLayers: (rng: Rng) => Record<string, Layer>,
-  /** The set-up streams each layer's generator draws from, by layer name. */
-  layerStreams: Record<string, number[]> = {},
-): World {
-  const { n, days, seed } = run;
-  if (!Number.isInteger(n) || n < 1 || n >= 2 ** 31) throw new CompileError(`agents must be an integer in [1, 2^31), got ${n}`);
-  if (!Number.isInteger(days) || days < 0 || days >= 2 ** 32 - 1) throw new CompileError(`days must be a non-negative integer, got ${days}`);
+/** What a world will hold, checked but not yet allocated: `sclab validate` stops here. */
+export interface Plan {
+  columns: { spec: ColumnSpec; owner: string }[];
+  metrics: MetricSlot[];
+  metricWidth: number;
+  phases: Phase[];
+  dice: boolean;
+}
 
-  const decls = modules.map((use) => ({ use, decl: definition(registry, use.module).declare(use.params) }));
-  const columns: Record<string, Column> = {};
+/** A layer as the plan sees it: its name, and the set-up streams its generator draws from. */
+export interface LayerPlan {
+  streams: number[];
+}
+
+/**
+ * Checks what the modules declare against each other, the layers and the requested outputs.
+ * Errors point at `modules[i]`, `layers.name` or `output...`, the scenario's own paths.
+ */
+export function planWorld(
+  registry: Registry,
+  modules: ModuleUse[],
+  layers: Record<string, LayerPlan>,
+  output: { metrics?: readonly string[]; stateHash?: readonly string[] } = {},
+): Plan {
+  const columns: Plan['columns'] = [];
+  const owners = (map: Map<number, string>, items: number[], who: string, what: string, path: (string | number)[]): void => {
+    for (const x of items) {
+      const other = map.get(x);
+      if (other !== undefined) throw new CompileError(`a ${what} that no other part uses`, `${what} ${x}, also used by ${other}`, path);
+      map.set(x, who);
+    }
+  };
   const streams = new Map<number, string>([[0, 'the shared dice']]);
   const dice = new Map<number, string>();
   const setupStreams = new Map<number, string>();
-  for (const [name, list] of Object.entries(layerStreams)) claim(setupStreams, list, `layer ${name}`, 'set-up stream');
+  for (const [name, l] of Object.entries(layers)) owners(setupStreams, l.streams, `layer ${name}`, 'set-up stream', ['layers', name]);
   const metrics: MetricSlot[] = [];
   let metricWidth = 0;
   const phases = new Set<Phase>();
+  const decls = modules.map((use, i) => ({ use, at: ['modules', i], decl: definition(registry, use.module, ['modules', i]).declare(use.params) }));
 
-  for (const { use, decl } of decls) {
+  for (const { use, at, decl } of decls) {
     for (const spec of decl.columns ?? []) {
-      const other = columns[spec.name];
-      if (other) throw new CompileError(`column "${spec.name}" is declared by both ${other.owner} and ${use.id}`);
-      const array = makeArray(spec.type, n);
-      if (spec.init) array.fill(spec.init);
-      columns[spec.name] = { spec, owner: use.id, array };
+      const other = columns.find((c) => c.spec.name === spec.name);
+      if (other) throw new CompileError('a column name no other module uses', `"${spec.name}", also declared by ${other.owner}`, at);
+      columns.push({ spec, owner: use.id });
     }
-    claim(streams, decl.streams ?? [], use.id, 'random stream');
-    claim(dice, decl.dice ?? [], use.id, 'dice word');
-    claim(setupStreams, decl.setupStreams ?? [], use.id, 'set-up stream');
+    owners(streams, decl.streams ?? [], use.id, 'random stream', at);
+    owners(setupStreams, decl.setupStreams ?? [], use.id, 'set-up stream', at);
+    owners(dice, decl.dice ?? [], use.id, 'dice word', at);
+    if (decl.dice?.length && !decl.phases.act) throw new CompileError('dice words only in a module that runs in act', `dice words in ${use.id}, which does not`, at);
     for (const m of decl.metrics ?? []) {
-      if (metrics.some((x) => x.name === m.name)) throw new CompileError(`metric "${m.name}" is emitted by two modules (second: ${use.id})`);
+      const other = metrics.find((x) => x.name === m.name);
+      if (other) throw new CompileError('a metric name no other module emits', `"${m.name}", also emitted by ${other.owner}`, at);
       const width = m.kind === 'histogram' ? (m.bins?.length ?? 0) : 1;
-      if (width < 1) throw new CompileError(`histogram "${m.name}" of ${use.id} has no bins`);
+      if (width < 1) throw new CompileError('a histogram with bins', `"${m.name}" with none`, at);
       metrics.push({ ...m, owner: use.id, slot: metricWidth, width });
       metricWidth += width;
     }
     for (const p of Object.keys(decl.phases) as Phase[]) phases.add(p);
   }
-  for (const { use, decl } of decls) checkUses(use, decl, columns);
-
-  const layers = buildLayers(new Rng(seed));
-  for (const { use, decl } of decls) {
+  for (const { use, at, decl } of decls) {
+    for (const u of decl.uses ?? []) {
+      const c = columns.find((x) => x.spec.name === u.name);
+      if (!c) {
+        if (u.optional) continue;
+        throw new CompileError(`a module that provides the column "${u.name}" that ${use.id} reads`, 'none in this scenario', at);
+      }
+      if (c.spec.type !== u.type) throw new CompileError(`column "${u.name}" of type ${u.type}, as ${use.id} reads it`, `${c.spec.type} (declared by ${c.owner})`, at);
+    }
     for (const name of decl.layers ?? []) {
-      if (!layers[name]) throw new CompileError(`${use.id} reads network layer "${name}", which the scenario does not define`);
+      if (!layers[name]) {
+        const have = Object.keys(layers);
+        throw new CompileError(`a network layer "${name}" for ${use.id} to read`, have.length ? `only ${have.join(', ')}` : 'no layers', at);
+      }
     }
   }
-  const phaseList = ALL_PHASES.filter((p) => phases.has(p));
-  return { n, days, seed, columns, layers, metrics, metricWidth, modules, phases: phaseList, dice: dice.size > 0 };
+  output.metrics?.forEach((name, k) => {
+    if (!metrics.some((m) => m.name === name)) throw new CompileError(`one of the metrics (${metrics.map((m) => m.name).join(', ')})`, `"${name}"`, ['output', 'metrics', k]);
+  });
+  output.stateHash?.forEach((name, k) => {
+    if (!columns.some((c) => c.spec.name === name)) throw new CompileError(`one of the columns (${columns.map((c) => c.spec.name).join(', ')})`, `"${name}"`, ['output', 'stateHash', k]);
+  });
+  return { columns, metrics, metricWidth, phases: ALL_PHASES.filter((p) => phases.has(p)), dice: dice.size > 0 };
 }
 
-export function definition(registry: Registry, name: string): ModuleDef {
+/** Plans the world, then allocates its columns and builds its layers. */
+export function compileWorld(
+  registry: Registry,
+  run: { n: number; days: number; seed: bigint },
+  modules: ModuleUse[],
+  layers: Record<string, LayerPlan & { build: (rng: Rng) => Layer }>,
+  output: { metrics?: readonly string[]; stateHash?: readonly string[] } = {},
+): World {
+  const { n, days, seed } = run;
+  if (!Number.isInteger(n) || n < 1 || n >= 2 ** 31) throw new CompileError('agents, an integer in [1, 2^31)', `${n}`, ['agents']);
+  if (!Number.isInteger(days) || days < 0 || days >= 2 ** 31) throw new CompileError('days, an integer in [0, 2^31)', `${days}`, ['days']);
+  const plan = planWorld(registry, modules, layers, output);
+  const columns: Record<string, Column> = {};
+  for (const { spec, owner } of plan.columns) {
+    const array = makeArray(spec.type, n);
+    if (spec.init) array.fill(spec.init);
+    columns[spec.name] = { spec, owner, array };
+  }
+  const rng = new Rng(seed);
+  const built: Record<string, Layer> = {};
+  for (const [name, l] of Object.entries(layers)) built[name] = l.build(rng);
+  const { metrics, metricWidth, phases, dice } = plan;
+  return { n, days, seed, columns, layers: built, metrics, metricWidth, modules, phases, dice };
+}
+
+export function definition(registry: Registry, name: string, path: (string | number)[] = []): ModuleDef {
   const def = registry[name];
-  if (!def) throw new CompileError(`unknown module "${name}"`);
+  if (!def) throw new CompileError(`a module (${Object.keys(registry).join(', ')})`, `"${name}"`, path);
   return def;
-}
-
-function claim(owners: Map<number, string>, items: number[], id: string, what: string): void {
-  for (const s of items) {
-    const other = owners.get(s);
-    if (other !== undefined) throw new CompileError(`${what} ${s} is used by both ${other} and ${id}`);
-    owners.set(s, id);
-  }
-}
-
-function checkUses(use: ModuleUse, decl: Declaration, columns: Record<string, Column>): void {
-  for (const u of decl.uses ?? []) {
-    const c = columns[u.name];
-    if (!c) {
-      if (u.optional) continue;
-      throw new CompileError(`${use.id} reads column "${u.name}", which no module in the scenario provides`);
-    }
-    if (c.spec.type !== u.type) throw new CompileError(`${use.id} reads column "${u.name}" as ${u.type}, but ${c.owner} declares it ${c.spec.type}`);
-  }
 }
 
 /** State held per agent: every column and every layer, divided by the number of agents. */

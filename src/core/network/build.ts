@@ -28,6 +28,33 @@ export function buildLayer(spec: LayerSpec, n: number, rng: Rng): Layer {
   }
 }
 
+/** What is wrong with a layer's parameters for a population of n, or undefined: checked before anything is built. */
+export function layerProblem(spec: LayerSpec, n: number): { expected: string; found: string; path: string[] } | undefined {
+  const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+  switch (spec.generator) {
+    case 'watts-strogatz':
+      if (spec.k >= n) return { expected: `k below the number of agents (${n})`, found: `${spec.k}`, path: ['k'] };
+      if (n * spec.k > 0x7fffffff) return { expected: 'agents * k below 2^31', found: `${n * spec.k}`, path: ['k'] };
+      return undefined;
+    case 'barabasi-albert':
+      if (spec.m >= n) return { expected: `m below the number of agents (${n})`, found: `${spec.m}`, path: ['m'] };
+      if (2 * spec.m * n > 0x7fffffff) return { expected: '2 * agents * m below 2^31', found: `${2 * spec.m * n}`, path: ['m'] };
+      return undefined;
+    case 'stochastic-block':
+      if (!(sum(spec.shares) > 0)) return { expected: 'shares with a positive sum', found: `[${spec.shares.join(', ')}]`, path: ['shares'] };
+      if (n * spec.meanDegree > 0x7fffffff) return { expected: 'agents * meanDegree below 2^31', found: `${n * spec.meanDegree}`, path: ['meanDegree'] };
+      return undefined;
+    case 'households':
+      if (!(sum(spec.sizeWeights) > 0)) return { expected: 'size weights with a positive sum', found: `[${spec.sizeWeights.join(', ')}]`, path: ['sizeWeights'] };
+      return undefined;
+    case 'ring-rewire':
+      if (n * spec.degree > 0x7fffffff) return { expected: 'agents * degree below 2^31', found: `${n * spec.degree}`, path: ['degree'] };
+      return undefined;
+    case 'blocks':
+      return undefined;
+  }
+}
+
 /** The set-up streams a generator draws from (see each generator's comment). */
 export function layerStreams(spec: LayerSpec): number[] {
   const from = (s: number, count: number): number[] => Array.from({ length: count }, (_, k) => s + k);

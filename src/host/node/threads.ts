@@ -22,15 +22,23 @@ const fromSource = here.endsWith('.ts');
 
 /**
  * Worker threads, started as soon as a run is asked for so that they load their code while the
- * calling thread compiles the world; `start` then hands them the world.
+ * calling thread compiles the world; `start` then hands them the world. A thread that fails stops
+ * them all, and every request after that fails with its error.
  */
 export class ThreadPool {
   readonly workers: Worker[] = [];
+  private failure: Error | undefined;
+  private waiting: { left: number; resolve: () => void; reject: (e: Error) => void } | undefined;
+  private closing = false;
 
   constructor(readonly threads: number) {
     const entry = new URL(fromSource ? './worker.ts' : './worker.js', here);
     for (let t = 0; t < threads; t++) {
-      this.workers.push(fromSource ? new Worker(new URL('./tsx-boot.mjs', here), { workerData: { entry: entry.href } }) : new Worker(entry));
+      const worker = fromSource ? new Worker(new URL('./tsx-boot.mjs', here), { workerData: { entry: entry.href } }) : new Worker(entry);
+      worker.on('message', () => this.answered());
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => this.fail(new Error(`a worker thread stopped (exit code ${code})`)));
+      this.workers.push(worker);
     }
   }
 
@@ -44,8 +52,35 @@ export class ThreadPool {
     return driver;
   }
 
+  /** Sends each worker its request and waits until every one has answered. */
+  request(make: (thread: number) => ThreadRequest): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiting = { left: this.workers.length, resolve, reject };
+      this.workers.forEach((w, t) => w.postMessage(make(t)));
+    });
+  }
+
   async terminate(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private answered(): void {
+    const w = this.waiting;
+    if (w && --w.left === 0) {
+      this.waiting = undefined;
+      w.resolve();
+    }
+  }
+
+  private fail(e: Error): void {
+    if (this.closing || this.failure) return;
+    this.failure = e;
+    const w = this.waiting;
+    this.waiting = undefined;
+    void this.terminate();
+    w?.reject(e);
   }
 }
 
@@ -53,25 +88,20 @@ export class ThreadPool {
 class WorkerDriver implements Driver {
   readonly series: Float64Array;
   readonly ready: Promise<void>;
-  private readonly workers: Worker[];
   private readonly threads: number;
   private readonly batch: Float64Array;
-  private failure: Error | undefined;
   private done = 0;
 
   constructor(
     readonly world: World,
     private readonly pool: ThreadPool,
   ) {
-    this.workers = pool.workers;
     this.threads = pool.threads;
     this.series = new Float64Array(world.days * world.metricWidth);
     this.batch = batchBuffer(world.n, this.threads, world.metricWidth);
-    const sync = new Int32Array(allocate(16) as ArrayBuffer, 0, 4);
-    this.ready = this.all((worker, t) => {
-      const init: ThreadInit = { world, thread: t, threads: this.threads, sync, batch: this.batch };
-      worker.postMessage({ kind: 'init', init } satisfies ThreadRequest);
-    });
+    const sync = new Int32Array(allocate(12) as ArrayBuffer, 0, 3);
+    const init = (thread: number): ThreadInit => ({ world, thread, threads: this.threads, sync, batch: this.batch });
+    this.ready = pool.request((t) => ({ kind: 'init', init: init(t) }));
   }
 
   get day(): number {
@@ -84,7 +114,7 @@ class WorkerDriver implements Driver {
     while (this.done < end) {
       const from = this.done;
       const to = Math.min(end, from + batchDays(this.world.n));
-      await this.all((worker) => worker.postMessage({ kind: 'run', from, to } satisfies ThreadRequest));
+      await this.pool.request(() => ({ kind: 'run', from, to }));
       for (let d = from; d < to; d++) {
         const m = this.series.subarray(d * w, (d + 1) * w);
         for (let t = 0; t < this.threads; t++) {
@@ -98,38 +128,5 @@ class WorkerDriver implements Driver {
 
   close(): Promise<void> {
     return this.pool.terminate();
-  }
-
-  /** Sends something to every worker and waits until each answers; a failing worker stops them all. */
-  private all(send: (w: Worker, t: number) => void): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      let left = this.workers.length;
-      const cleanups: (() => void)[] = [];
-      const finish = (err?: Error): void => {
-        for (const c of cleanups) c();
-        if (err) {
-          this.failure = err;
-          void this.close();
-          reject(err);
-        } else resolve();
-      };
-      this.workers.forEach((worker, t) => {
-        const onMessage = (): void => {
-          if (--left === 0) finish();
-        };
-        const onError = (e: Error): void => finish(e);
-        const onExit = (code: number): void => finish(new Error(`a worker thread exited with code ${code}`));
-        worker.once('message', onMessage);
-        worker.once('error', onError);
-        worker.once('exit', onExit);
-        cleanups.push(() => {
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          worker.off('exit', onExit);
-        });
-        send(worker, t);
-      });
-    });
   }
 }
