@@ -9,5 +9,6 @@ if (!existsSync(file)) {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   const failed = r.numFailedTests + (status !== '0' && r.numFailedTests === 0 ? 1 : 0);
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  if (skipped) console.log(`(${skipped} skipped)`);
+  console.log(`${r.numPassedTests} passed, ${failed} failed`);
 }

@@ -133,6 +133,33 @@ describe('sclab validate, list, schema, describe', () => {
     expect(r.stderr).toMatch(/found .*high/);
   });
 
+  it('reports parts that do not fit together at their place in the file, before any run', () => {
+    const dir = tmp();
+    const file = join(dir, 'misfit.yaml');
+    writeFileSync(file, 'version: 1\nname: misfit\nextends: rm1\nagents: 5\nlayers:\n  contacts: { generator: watts-strogatz, k: 10 }\noutput:\n  metrics: [listed, lsted]\n');
+    const r = sclab('validate', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`${file}:6:45: layers.contacts.k: expected k below the number of agents (5), found 10\n`);
+    writeFileSync(file, 'version: 1\nname: misfit\nextends: rm1\noutput:\n  metrics: [listed, lsted]\n');
+    const m = sclab('validate', file);
+    expect(m.status).toBe(2);
+    expect(m.stderr).toMatch(new RegExp(`^${file}:5:21: output.metrics\\[1\\]: expected one of the metrics \\(.*listed.*\\), found "lsted"`));
+  });
+
+  it('refuses --set paths into prototypes', () => {
+    for (const path of ['__proto__.x=1', 'constructor.x=1', 'modules.ledger.__proto__.x=1']) {
+      const r = sclab('run', 'rm1', '--set', path);
+      expect(r.status, path).toBe(2);
+      expect(r.stderr).toMatch(/expected path=value/);
+    }
+  });
+
+  it('stops quietly when its reader goes away', () => {
+    const r = spawnSync('sh', ['-c', `${process.execPath} ${main} schema | head -c 10 > /dev/null`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
   it('gives status 2 and a clear message for missing, empty and directory inputs', () => {
     const dir = tmp();
     const empty = join(dir, 'empty.yaml');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LayerSpec } from '../core/network/build.ts';
 
 /** Network layers a scenario can build, one schema per generator (src/core/network/generators). */
 
@@ -57,4 +58,7 @@ export const layerSchema = z.discriminatedUnion('generator', [
     .describe('Consecutive blocks of a fixed size (RM-1 households of four)'),
 ]);
 
-export type LayerSpec = z.output<typeof layerSchema>;
+// The engine builds layers from its own LayerSpec type (core imports nothing from here): this
+// assignment fails to compile if the two ever disagree.
+const _sameShape: LayerSpec = {} as z.output<typeof layerSchema>;
+void _sameShape;
