@@ -10,9 +10,11 @@ import { stateHash } from '../dist/core/engine/results.js';
 const [name, agents, days, threads] = process.argv.slice(2);
 const scenario = resolveScenario(builtins.open(name), builtins, MODULES, { agents: +agents, days: +days });
 const t0 = performance.now();
-let setup;
-const driver = await simulate(scenario, { threads: +threads, progress: (d) => (setup ??= d) });
-const seconds = (performance.now() - t0) / 1000;
+let ready = t0;
+const driver = await simulate(scenario, { threads: +threads, ready: () => (ready = performance.now()) });
+const end = performance.now();
+const seconds = (end - t0) / 1000;
+const daySeconds = (end - ready) / 1000;
 console.log(
   JSON.stringify({
     scenario: name,
@@ -21,6 +23,9 @@ console.log(
     threads: +threads,
     seconds,
     agentDaysPerSecond: (+agents * +days) / seconds,
+    setupSeconds: seconds - daySeconds,
+    daySeconds,
+    dayAgentDaysPerSecond: (+agents * +days) / daySeconds,
     bytesPerAgent: bytesPerAgent(driver.world),
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
     stateHash: stateHash(driver.world, scenario.output.stateHash),

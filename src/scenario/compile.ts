@@ -1,7 +1,5 @@
-import { compileWorld, CompileError, planWorld, type LayerPlan, type ModuleUse, type Plan, type Registry, type World } from '../core/engine/world.ts';
-import { buildLayer, layerProblem, layerStreams } from '../core/network/build.ts';
-import type { Layer } from '../core/network/layers.ts';
-import type { Rng } from '../core/rng/threefry.ts';
+import { compileWorld, CompileError, planWorld, type LayerBuild, type ModuleUse, type Plan, type Registry, type World } from '../core/engine/world.ts';
+import { buildLayer, emptyLayer, layerProblem, layerStreams, rowParallel } from '../core/network/build.ts';
 import { moduleId, type Scenario } from './schema.ts';
 
 /** The scenario's modules with their ids, which must differ. */
@@ -16,12 +14,15 @@ function moduleUses(s: Scenario): ModuleUse[] {
 }
 
 /** Each layer's set-up streams and builder, after checking its parameters against the population. */
-function layerPlans(s: Scenario): Record<string, LayerPlan & { build: (rng: Rng) => Layer }> {
-  const out: Record<string, LayerPlan & { build: (rng: Rng) => Layer }> = {};
+function layerPlans(s: Scenario): Record<string, LayerBuild> {
+  const out: Record<string, LayerBuild> = {};
   for (const [name, spec] of Object.entries(s.layers)) {
     const problem = layerProblem(spec, s.agents);
     if (problem) throw new CompileError(problem.expected, problem.found, ['layers', name, ...problem.path]);
-    out[name] = { streams: layerStreams(spec), build: (rng) => buildLayer(spec, s.agents, rng) };
+    const streams = layerStreams(spec);
+    out[name] = rowParallel(spec)
+      ? { streams, rows: spec, empty: () => emptyLayer(spec, s.agents) }
+      : { streams, build: (rng) => buildLayer(spec, s.agents, rng) };
   }
   return out;
 }

@@ -29,6 +29,7 @@ export class LocalDriver implements Driver {
   ) {
     this.series = new Float64Array(world.days * world.metricWidth);
     this.runner = new ThreadRunner(bindWorld(world, registry), world.seed, world.metricWidth);
+    this.runner.fillLayers(world, 0, world.n);
     this.runner.runSetup(0, world.n, new Float64Array(world.metricWidth));
   }
 

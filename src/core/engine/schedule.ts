@@ -1,6 +1,7 @@
 import { viewArray, type ArrayOf, type ColumnType } from '../columns.ts';
 import { SETUP, Rng } from '../rng/threefry.ts';
 import { Words } from '../rng/words.ts';
+import { fillRows } from '../network/build.ts';
 import { Dice } from '../rng/dice.ts';
 import { DICE_STRIDE, type Kernel, type Phase, type ThreadContext, type WorldView } from './module.ts';
 import { CompileError, definition, type Registry, type World } from './world.ts';
@@ -99,6 +100,11 @@ export class ThreadRunner {
       if (dice) this.dice.roll(ctx.rng, step, 0, c, e);
       for (let k = 0; k < kernels.length; k++) kernels[k]!(c, e, step, t);
     }
+  }
+
+  /** Fills this thread's rows of the world's row-parallel layers. */
+  fillLayers(world: World, lo: number, hi: number): void {
+    for (const { name, spec } of world.rowLayers) fillRows(spec, world.layers[name]!, lo, hi, this.ctx.rng);
   }
 
   runSetup(lo: number, hi: number, m: Float64Array): void {

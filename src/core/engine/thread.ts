@@ -37,8 +37,12 @@ export class ThreadWork {
     this.claim = Math.min(8, Math.max(1, Math.floor(world.n / (8 * threads * CHUNK)))) * CHUNK;
   }
 
+  /** Fills this thread's rows of row-parallel layers, waits for all, then sets up its agents. */
   setup(): void {
-    this.runner.runSetup(this.lo, this.hi, new Float64Array(this.init.world.metricWidth));
+    const { world, sync, threads } = this.init;
+    this.runner.fillLayers(world, this.lo, this.hi);
+    barrier(sync, threads);
+    this.runner.runSetup(this.lo, this.hi, new Float64Array(world.metricWidth));
   }
 
   /**

@@ -1,4 +1,5 @@
 import { bytesPerElement, makeArray, type ColumnSpec, type TypedArray } from '../columns.ts';
+import type { LayerSpec } from '../network/build.ts';
 import { layerBytes, type Layer } from '../network/layers.ts';
 import { Rng } from '../rng/threefry.ts';
 import { ALL_PHASES, type MetricSpec, type ModuleDef, type Phase } from './module.ts';
@@ -38,6 +39,8 @@ export interface World {
   seed: bigint;
   columns: Record<string, Column>;
   layers: Record<string, Layer>;
+  /** Layers whose rows each thread fills for its own agents during set-up. */
+  rowLayers: { name: string; spec: LayerSpec }[];
   metrics: MetricSlot[];
   metricWidth: number;
   modules: ModuleUse[];
@@ -75,6 +78,9 @@ export interface Plan {
 export interface LayerPlan {
   streams: number[];
 }
+
+/** A layer to build: all at once, or (`rows`) empty now and filled row by row in set-up. */
+export type LayerBuild = LayerPlan & ({ build: (rng: Rng) => Layer } | { rows: LayerSpec; empty: () => Layer });
 
 /**
  * Checks what the modules declare against each other, the layers and the requested outputs.
@@ -153,7 +159,7 @@ export function compileWorld(
   registry: Registry,
   run: { n: number; days: number; seed: bigint },
   modules: ModuleUse[],
-  layers: Record<string, LayerPlan & { build: (rng: Rng) => Layer }>,
+  layers: Record<string, LayerBuild>,
   output: { metrics?: readonly string[]; stateHash?: readonly string[] } = {},
 ): World {
   const { n, days, seed } = run;
@@ -168,9 +174,15 @@ export function compileWorld(
   }
   const rng = new Rng(seed);
   const built: Record<string, Layer> = {};
-  for (const [name, l] of Object.entries(layers)) built[name] = l.build(rng);
+  const rowLayers: World['rowLayers'] = [];
+  for (const [name, l] of Object.entries(layers)) {
+    if ('rows' in l) {
+      built[name] = l.empty();
+      rowLayers.push({ name, spec: l.rows });
+    } else built[name] = l.build(rng);
+  }
   const { metrics, metricWidth, phases, dice } = plan;
-  return { n, days, seed, columns, layers: built, metrics, metricWidth, modules, phases, dice };
+  return { n, days, seed, columns, layers: built, rowLayers, metrics, metricWidth, modules, phases, dice };
 }
 
 export function definition(registry: Registry, name: string, path: (string | number)[] = []): ModuleDef {

@@ -1,6 +1,6 @@
 import type { Rng } from '../rng/threefry.ts';
-import { barabasiAlbert, blocks, households, ringRewire, stochasticBlock, wattsStrogatz } from './generators/index.ts';
-import type { Layer } from './layers.ts';
+import { barabasiAlbert, blocks, households, ringRewire, ringRewireRows, stochasticBlock, wattsStrogatz } from './generators/index.ts';
+import { slotLayer, type Layer } from './layers.ts';
 
 /** A layer as a scenario describes it (validated in src/scenario/layers.ts). */
 export type LayerSpec =
@@ -10,6 +10,26 @@ export type LayerSpec =
   | { generator: 'stochastic-block'; shares: number[]; meanDegree: number; homophily: number; stream: number }
   | { generator: 'households'; sizeWeights: number[]; stream: number }
   | { generator: 'blocks'; size: number };
+
+/**
+ * Whether a layer's rows are independent of each other, so that each thread can fill its own
+ * agents' rows during set-up instead of one thread building the whole layer.
+ */
+export function rowParallel(spec: LayerSpec): boolean {
+  return spec.generator === 'ring-rewire';
+}
+
+/** An empty layer whose rows `fillRows` fills (for row-parallel layers only). */
+export function emptyLayer(spec: LayerSpec, n: number): Layer {
+  if (spec.generator !== 'ring-rewire') throw new RangeError(`${spec.generator} layers are not built row by row`);
+  return slotLayer(n, spec.degree);
+}
+
+/** Fills rows lo..hi-1 of a row-parallel layer made by emptyLayer. */
+export function fillRows(spec: LayerSpec, layer: Layer, lo: number, hi: number, rng: Rng): void {
+  if (spec.generator !== 'ring-rewire' || layer.kind !== 'slots') throw new RangeError(`${spec.generator} layers are not built row by row`);
+  ringRewireRows(layer, lo, hi, spec, rng, spec.stream);
+}
 
 export function buildLayer(spec: LayerSpec, n: number, rng: Rng): Layer {
   switch (spec.generator) {

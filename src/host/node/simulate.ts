@@ -10,6 +10,8 @@ export interface SimulateOptions {
   /** Asked between batches of days; true stops the run early (driver.day tells where). */
   stop?: () => boolean;
   progress?: (day: number) => void;
+  /** Called once the world is built and every thread set up, just before day 0 runs. */
+  ready?: () => void;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<
     throw e;
   }
   try {
+    o.ready?.();
     const step = batchDays(driver.world.n);
     while (driver.day < driver.world.days && !o.stop?.()) {
       await driver.advance(step);
