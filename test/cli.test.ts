@@ -114,6 +114,35 @@ describe('sclab run', () => {
   });
 });
 
+describe('modules from outside the lab', () => {
+  const example = new URL('../examples/modules/score-watch.mjs', import.meta.url).pathname;
+  it('run from a --module file on every thread, with the same result on 1 and 2 threads', () => {
+    const dir = tmp();
+    const file = join(dir, 'watched.yaml');
+    writeFileSync(file, 'version: 1\nname: watched\nextends: rm1\nagents: 20000\ndays: 60\nmodules:\n  - module: score-watch\n    params: { below: 900 }\noutput:\n  metrics: [listed, belowThreshold, fellBelow]\n');
+    const docs = [1, 2].map((t) => {
+      const out = join(dir, `out${t}.json`);
+      const r = sclab('run', file, '--module', example, '--threads', `${t}`, '--json', out, '--quiet');
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8')) as { stateHash: string; totals: Record<string, number>; daily: unknown };
+    });
+    expect(docs[0]!.totals.belowThreshold).toBeGreaterThan(0);
+    expect(docs[1]).toEqual({ ...docs[0], run: (docs[1] as unknown as { run: unknown }).run });
+    expect(sclab('describe', file, '--module', example).stdout).toMatch(/score-watch \(Score watch\)/);
+  });
+
+  it('refuse a missing file or one that exports no module, with status 2', () => {
+    const dir = tmp();
+    const empty = join(dir, 'empty.mjs');
+    writeFileSync(empty, 'export const x = 1;\n');
+    for (const [path, pattern] of [[join(dir, 'none.mjs'), /no such file/], [empty, /exports no module definition/]] as const) {
+      const r = sclab('run', 'rm1', '--module', path);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+    }
+  });
+});
+
 describe('sclab validate, list, schema, describe', () => {
   it('validates a good file and reports a bad one with file, line, column, path, expected and found', () => {
     const dir = tmp();

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
-import { CompileError } from '../core/engine/world.ts';
+import { CompileError, type Registry } from '../core/engine/world.ts';
+import { loadPlugins, PluginError } from '../host/node/plugins.ts';
 import { MODULES } from '../modules/index.ts';
 import { ScenarioError } from '../scenario/errors.ts';
 import { readScenarioFile } from '../scenario/file.ts';
@@ -46,9 +47,14 @@ function openScenario(ref: string) {
   return readScenarioFile(ref);
 }
 
-function load(ref: string, overrides: Overrides = {}) {
-  return resolveScenario(openScenario(ref), builtins, MODULES, overrides);
+function load(ref: string, overrides: Overrides = {}, registry: Registry = MODULES) {
+  return resolveScenario(openScenario(ref), builtins, registry, overrides);
 }
+
+const moduleOption = (): Option =>
+  new Option('--module <file>', 'an ES module file exporting module definitions to use besides the built-in ones (repeatable)')
+    .argParser(collect)
+    .default([]);
 
 function program(): Command {
   const cli = new Command('sclab')
@@ -69,22 +75,25 @@ function program(): Command {
     .option('--csv <file>', 'write the daily series as CSV (atomically)')
     .option('--set <path=value>', 'override a parameter, e.g. modules.blacklist.params.below=550 (repeatable)', collect, [])
     .option('--quiet', 'print no summary')
-    .action(async (ref: string, o: RunOptions & { agents?: number; days?: number; seed?: string; set: string[] }) => {
-      const scenario = load(ref, { agents: o.agents, days: o.days, seed: o.seed, set: o.set });
+    .addOption(moduleOption())
+    .action(async (ref: string, o: RunOptions & { agents?: number; days?: number; seed?: string; set: string[]; module: string[] }) => {
+      const plugins = await loadPlugins(o.module);
+      const scenario = load(ref, { agents: o.agents, days: o.days, seed: o.seed, set: o.set }, plugins.registry);
       if (o.json !== undefined && o.json === o.csv) throw new UsageError(`--json and --csv name the same file, ${o.json}`);
       for (const [flag, path] of [['--json', o.json], ['--csv', o.csv]] as const) {
         const why = path === undefined ? undefined : unwritable(path);
         if (why) throw new UsageError(`${flag} ${path}: cannot write there: ${why}`);
       }
-      process.exitCode = await runCommand(scenario, { ...o, version });
+      process.exitCode = await runCommand(scenario, { ...o, version, plugins });
     });
 
   cli
     .command('validate')
     .description('check a scenario file and report every problem with its line and column')
     .argument('<file>', 'scenario file (YAML or JSON)')
-    .action((file: string) => {
-      const s = load(file);
+    .addOption(moduleOption())
+    .action(async (file: string, o: { module: string[] }) => {
+      const s = load(file, {}, (await loadPlugins(o.module)).registry);
       process.stdout.write(`${file}: valid scenario "${s.name}" (${s.modules.length} modules, ${s.agents} agents, ${s.days} days)\n`);
     });
 
@@ -98,16 +107,19 @@ function program(): Command {
   cli
     .command('schema')
     .description('print the scenario format as JSON Schema')
-    .action(() => {
-      process.stdout.write(JSON.stringify(scenarioJsonSchema(MODULES), null, 2) + '\n');
+    .addOption(moduleOption())
+    .action(async (o: { module: string[] }) => {
+      process.stdout.write(JSON.stringify(scenarioJsonSchema((await loadPlugins(o.module)).registry), null, 2) + '\n');
     });
 
   cli
     .command('describe')
     .description('describe a scenario in plain words, in the order of the ODD protocol')
     .argument('<scenario>', 'built-in name or path to a scenario file')
-    .action((ref: string) => {
-      process.stdout.write(describeScenario(load(ref), MODULES));
+    .addOption(moduleOption())
+    .action(async (ref: string, o: { module: string[] }) => {
+      const { registry } = await loadPlugins(o.module);
+      process.stdout.write(describeScenario(load(ref, {}, registry), registry));
     });
 
   return cli;
@@ -118,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     await program().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof PluginError) {
       process.stderr.write(`error: ${e.message}\n`);
       return EXIT.usage;
     }

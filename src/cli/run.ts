@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import type { Plugins } from '../host/node/plugins.ts';
 import { simulate } from '../host/node/simulate.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { writeAllAtomic } from './files.ts';
@@ -6,6 +7,7 @@ import { dailyCsv, runDocument, summaryTable } from './report.ts';
 
 export interface RunOptions {
   threads: number;
+  plugins?: Plugins;
   json?: string;
   csv?: string;
   quiet?: boolean;
@@ -27,6 +29,7 @@ export async function runCommand(scenario: Scenario, o: RunOptions & { version: 
     try {
       driver = await simulate(scenario, {
         threads: o.threads,
+        plugins: o.plugins,
         stop: () => signal !== undefined,
         progress: (day) => {
           const secs = (performance.now() - started) / 1000;

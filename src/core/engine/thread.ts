@@ -18,7 +18,8 @@ export interface ThreadInit {
   batch: Float64Array;
 }
 
-export type ThreadRequest = { kind: 'init'; init: ThreadInit } | { kind: 'run'; from: number; to: number };
+/** What a host sends a thread: its world (with the URLs of any modules beyond the built-in ones), then batches of days. */
+export type ThreadRequest = { kind: 'init'; init: ThreadInit; plugins: string[] } | { kind: 'run'; from: number; to: number };
 
 export class ThreadWork {
   private readonly runner: ThreadRunner;

@@ -3,6 +3,7 @@ import { batchDays } from '../../core/engine/thread.ts';
 import { MODULES } from '../../modules/index.ts';
 import { compileScenario } from '../../scenario/compile.ts';
 import type { Scenario } from '../../scenario/schema.ts';
+import type { Plugins } from './plugins.ts';
 import { startDriver, ThreadPool } from './threads.ts';
 
 export interface SimulateOptions {
@@ -12,6 +13,8 @@ export interface SimulateOptions {
   progress?: (day: number) => void;
   /** Called once the world is built and every thread set up, just before day 0 runs. */
   ready?: () => void;
+  /** Modules beyond the built-in ones (from loadPlugins); default: the built-in ones alone. */
+  plugins?: Plugins;
 }
 
 /**
@@ -20,10 +23,11 @@ export interface SimulateOptions {
  */
 export async function simulate(scenario: Scenario, o: SimulateOptions): Promise<Driver> {
   // Threads start loading their code now, while this thread builds the world.
-  const pool = o.threads > 1 ? new ThreadPool(o.threads) : undefined;
+  const { registry, urls } = o.plugins ?? { registry: MODULES, urls: [] };
+  const pool = o.threads > 1 ? new ThreadPool(o.threads, urls) : undefined;
   let driver: Driver;
   try {
-    driver = await startDriver(compileScenario(scenario, MODULES), MODULES, o.threads, pool);
+    driver = await startDriver(compileScenario(scenario, registry), registry, o.threads, pool);
   } catch (e) {
     await pool?.terminate();
     throw e;

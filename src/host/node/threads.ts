@@ -31,7 +31,11 @@ export class ThreadPool {
   private waiting: { left: number; resolve: () => void; reject: (e: Error) => void } | undefined;
   private closing = false;
 
-  constructor(readonly threads: number) {
+  constructor(
+    readonly threads: number,
+    /** URLs of module files beyond the built-in ones (see plugins.ts). */
+    private readonly plugins: string[] = [],
+  ) {
     const entry = new URL(fromSource ? './worker.ts' : './worker.js', here);
     for (let t = 0; t < threads; t++) {
       const worker = fromSource ? new Worker(new URL('./tsx-boot.mjs', here), { workerData: { entry: entry.href } }) : new Worker(entry);
@@ -59,6 +63,10 @@ export class ThreadPool {
       this.waiting = { left: this.workers.length, resolve, reject };
       this.workers.forEach((w, t) => w.postMessage(make(t)));
     });
+  }
+
+  get pluginUrls(): string[] {
+    return this.plugins;
   }
 
   async terminate(): Promise<void> {
@@ -101,7 +109,7 @@ class WorkerDriver implements Driver {
     this.batch = batchBuffer(world.n, this.threads, world.metricWidth);
     const sync = new Int32Array(allocate(12) as ArrayBuffer, 0, 3);
     const init = (thread: number): ThreadInit => ({ world, thread, threads: this.threads, sync, batch: this.batch });
-    this.ready = pool.request((t) => ({ kind: 'init', init: init(t) }));
+    this.ready = pool.request((t) => ({ kind: 'init', init: init(t), plugins: pool.pluginUrls }));
   }
 
   get day(): number {
