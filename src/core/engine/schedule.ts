@@ -41,8 +41,7 @@ function worldView(world: World): WorldView {
     const c = world.columns[name];
     if (!c) return undefined;
     if (c.spec.type !== type) throw new CompileError(`column "${name}" of type ${type}`, c.spec.type);
-    // Re-viewed rather than used as is: after a transfer to a worker, the array's class is lost for
-    // nothing but its buffer and length matter.
+    // A view of the type asked for (checked just above), so the caller gets it typed without a cast.
     return viewArray(type, c.array.buffer, world.n);
   };
   return {
