@@ -3,6 +3,7 @@ import { blacklist } from './blacklist.ts';
 import { jointPunishment } from './joint-punishment.ts';
 import { ledger } from './ledger.ts';
 import { observation } from './observation.ts';
+import { population } from './population.ts';
 import { reporting } from './reporting.ts';
 import { riskClasses } from './risk-classes.ts';
 import { ruleBreaking } from './rule-breaking.ts';
@@ -10,6 +11,7 @@ import { tiePruning } from './tie-pruning.ts';
 
 /** Every built-in mechanism, by the name scenarios use. */
 export const MODULES = {
+  [population.name]: population,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModule } from '../core/engine/module.ts';
-import { threshold } from '../core/rng/threshold.ts';
+import { categoricalWord } from '../core/rng/samplers.ts';
+import { cumulativeThresholds } from '../core/rng/threshold.ts';
 import { column } from './params.ts';
 
 /**
@@ -30,19 +31,13 @@ export const riskClasses = defineModule({
   bind(p, w) {
     const cls = w.column(p.column, 'u8');
     // Class k holds the words below floor(cumulative share * 2^32): RM-1's CLASS_T.
-    const bounds: number[] = [];
-    let cum = 0;
-    for (const s of p.shares.slice(0, -1)) bounds.push(threshold(Math.min(1, (cum += s))));
-    const last = p.shares.length - 1;
+    const bounds = cumulativeThresholds(p.shares);
     const out = new Uint32Array(4);
     return {
       setup(lo, hi, step, t) {
         for (let i = lo; i < hi; i++) {
           t.rng.block(i, step, p.setupStream, 0, out);
-          const x = out[0]!;
-          let k = 0;
-          while (k < last && x >= bounds[k]!) k++;
-          cls[i] = k;
+          cls[i] = categoricalWord(out[0]!, bounds);
         }
       },
     };

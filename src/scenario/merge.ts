@@ -99,7 +99,8 @@ export function setPath(root: unknown, path: Path, value: unknown): Path {
     resolved.push(key);
     const last = k === path.length - 1;
     if (Array.isArray(node)) {
-      if (typeof key !== 'number' || key >= node.length) throw new OverrideError(`${formatResolved(resolved)} is past the end of the list`);
+      // One past the end appends: `--set modules[7]={module: population}` adds a module.
+      if (typeof key !== 'number' || key > node.length) throw new OverrideError(`${formatResolved(resolved)} is past the end of the list`);
       if (last) node[key] = value;
       else node = node[key] ??= {};
     } else if (isPlain(node)) {

@@ -16,10 +16,9 @@
  * - shuffle: one boundedInt per element but the last; sampleK: min(k, n-1) boundedInt.
  */
 
-import { mulhi, threshold } from './threshold.ts';
+import { mulhi, threshold, TWO32 } from './threshold.ts';
 import type { WordSource } from './words.ts';
 
-const TWO32 = 4294967296;
 const TWO26 = 67108864;
 const TWO_M53 = 1 / 9007199254740992;
 const HALF_LOG_2PI = 0.9189385332046728; // 0.5 * ln(2*pi)

@@ -1,34 +1,10 @@
+import { cumulativeThresholds, TWO32 } from '../../rng/threshold.ts';
 
 /**
  * Set-up draws for the network generators. Every word is addressed (node, SETUP, stream, block):
  * what a node draws never depends on any other node, on iteration order or on thread count.
  * Kept local (not the shared samplers) so the generators' streams are fixed by this file alone.
  */
-
-export const TWO32 = 4294967296;
-
-/**
- * Integer thresholds for a discrete distribution given by non-negative weights: entry k is
- * floor(P(X <= k) * 2^32) and the last is 2^32, so a word w selects the first k with w < T[k].
- * A zero weight repeats its predecessor's threshold and is never selected.
- */
-export function cumulativeThresholds(weights: ArrayLike<number>, from = 0, to = weights.length): Float64Array {
-  let sum = 0;
-  for (let k = from; k < to; k++) {
-    const x = weights[k]!;
-    if (!(x >= 0 && Number.isFinite(x))) throw new RangeError(`weights must be finite and >= 0, got ${x}`);
-    sum += x;
-  }
-  if (!(sum > 0)) throw new RangeError('weights must not all be zero');
-  const out = new Float64Array(to - from);
-  let cum = 0;
-  for (let k = from; k < to; k++) {
-    cum += weights[k]!;
-    out[k - from] = Math.floor((cum / sum) * TWO32);
-  }
-  out[to - from - 1] = TWO32;
-  return out;
-}
 
 /** The first k in [0, hi - lo) with w < t[lo + k], by binary search (t ascending, t[hi-1] > w). */
 export function pick(t: Float64Array, lo: number, hi: number, w: number): number {

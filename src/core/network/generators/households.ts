@@ -1,6 +1,7 @@
 import { SETUP, type Rng } from '../../rng/threefry.ts';
 import { groupLayer, type GroupLayer } from '../layers.ts';
-import { cumulativeThresholds, pick } from './draws.ts';
+import { cumulativeThresholds } from '../../rng/threshold.ts';
+import { pick } from './draws.ts';
 
 export interface HouseholdParams {
   /** Relative weight of household size 1, 2, 3, ... (need not sum to 1). */

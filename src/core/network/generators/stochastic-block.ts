@@ -3,7 +3,8 @@ import { boundedInt } from '../../rng/samplers.ts';
 import { SETUP, type Rng } from '../../rng/threefry.ts';
 import { csrFromPairs } from '../csr.ts';
 import type { CsrLayer } from '../layers.ts';
-import { cumulativeThresholds, pick, poissonThresholds } from './draws.ts';
+import { cumulativeThresholds } from '../../rng/threshold.ts';
+import { pick, poissonThresholds } from './draws.ts';
 
 export interface StochasticBlockParams {
   /** Group of each agent (0..255); members of a group need not be contiguous. */

@@ -1,9 +1,8 @@
 import { Words } from '../../rng/words.ts';
 import { SETUP, type Rng } from '../../rng/threefry.ts';
-import { mulhi, threshold } from '../../rng/threshold.ts';
+import { mulhi, threshold, TWO32 } from '../../rng/threshold.ts';
 import { csrFromEdges } from '../csr.ts';
 import type { CsrLayer } from '../layers.ts';
-import { TWO32 } from './draws.ts';
 
 export interface WattsStrogatzParams {
   /** Lattice neighbours per node (even): node i is tied to i +- 1 .. i +- k/2 before rewiring. */
