@@ -1,4 +1,5 @@
 import type { Registry } from '../core/engine/world.ts';
+import { acts } from './acts.ts';
 import { blacklist } from './blacklist.ts';
 import { jointPunishment } from './joint-punishment.ts';
 import { ledger } from './ledger.ts';
@@ -8,10 +9,13 @@ import { reporting } from './reporting.ts';
 import { riskClasses } from './risk-classes.ts';
 import { ruleBreaking } from './rule-breaking.ts';
 import { tiePruning } from './tie-pruning.ts';
+import { traits } from './traits.ts';
 
 /** Every built-in mechanism, by the name scenarios use. */
 export const MODULES = {
   [population.name]: population,
+  [traits.name]: traits,
+  [acts.name]: acts,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,
