@@ -32,6 +32,8 @@ export interface ColumnSpec {
   accumulator?: boolean;
   /** Ground truth the system under study cannot see (used by audits; shown in `describe`). */
   truth?: boolean;
+  /** Names of the values (a group column: its categories) or of the bits (a set of flags). */
+  labels?: readonly string[];
   description: string;
 }
 

@@ -42,7 +42,13 @@ export const acts = defineModule({
   }),
   declare: (p) => ({
     columns: [
-      { name: p.column, type: 'u8', truth: true, description: `acts today, bit per category: ${p.categories.map((c, k) => `${k} ${c.name}`).join(', ')}` },
+      {
+        name: p.column,
+        type: 'u8',
+        truth: true,
+        labels: p.categories.map((c) => c.name),
+        description: `acts today, bit per category: ${p.categories.map((c, k) => `${k} ${c.name}`).join(', ')}`,
+      },
       { name: p.violatedColumn, type: 'u8', truth: true, description: 'broke a rule today (a serious or minor act; ground truth)' },
     ],
     uses: p.categories.flatMap((c) => (c.trait ? [{ name: c.trait, type: 'f32' as const }] : [])),

@@ -4,10 +4,12 @@ import { blacklist } from './blacklist.ts';
 import { jointPunishment } from './joint-punishment.ts';
 import { ledger } from './ledger.ts';
 import { observation } from './observation.ts';
+import { penalties } from './penalties.ts';
 import { population } from './population.ts';
 import { reporting } from './reporting.ts';
 import { riskClasses } from './risk-classes.ts';
 import { ruleBreaking } from './rule-breaking.ts';
+import { surveillance } from './surveillance.ts';
 import { tiePruning } from './tie-pruning.ts';
 import { traits } from './traits.ts';
 
@@ -16,6 +18,8 @@ export const MODULES = {
   [population.name]: population,
   [traits.name]: traits,
   [acts.name]: acts,
+  [surveillance.name]: surveillance,
+  [penalties.name]: penalties,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,

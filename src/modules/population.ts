@@ -37,6 +37,7 @@ export const population = defineModule({
       ...Object.keys(p.dimensions).map((name) => ({
         name,
         type: 'u8' as const,
+        labels: Object.keys(p.dimensions[name]!),
         description: `${name}: ${Object.keys(p.dimensions[name]!).map((c, k) => `${k} ${c}`).join(', ')}`,
       })),
       { name: p.ageColumn, type: 'u8' as const, description: 'age band: 0 child, 1 working age, 2 retired' },

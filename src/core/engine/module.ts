@@ -86,6 +86,8 @@ export interface WorldView {
   /** An optional column: undefined when no module in the scenario declares it. */
   maybeColumn<T extends ColumnType>(name: string, type: T): ArrayOf<T> | undefined;
   layer(name: string): Layer;
+  /** How a column was declared: its type, labels, owner's description. */
+  spec(name: string): ColumnSpec;
   /** The slot of a metric in ThreadContext.m (the first bin's, for a histogram). */
   metric(name: string): number;
 }

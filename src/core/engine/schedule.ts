@@ -53,6 +53,11 @@ function worldView(world: World): WorldView {
       if (!a) throw new CompileError(`a column "${name}"`, 'none in this scenario');
       return a;
     },
+    spec(name) {
+      const c = world.columns[name];
+      if (!c) throw new CompileError(`a column "${name}"`, 'none in this scenario');
+      return c.spec;
+    },
     layer(name) {
       const l = world.layers[name];
       if (!l) throw new CompileError(`a network layer "${name}"`, 'none in this scenario');

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineModule } from '../core/engine/module.ts';
+import { column } from './params.ts';
+import { knownCategories } from './categories.ts';
+
+/**
+ * The points an observed act costs, by category (a Rongcheng-style deduction table). It books them
+ * into the ledger's accumulator the same day, and keeps, as ground truth, how many of those points
+ * were taken for lawful acts.
+ */
+export const penalties = defineModule({
+  name: 'penalties',
+  title: 'Penalties by category',
+  summary: 'Deducts points for each observed act according to its category; counts the points taken for lawful expression.',
+  params: z.strictObject({
+    points: z
+      .record(z.string(), z.number().int())
+      .default({ fraud: 100, judgmentDefault: 100, jaywalking: 5, petition: 50, criticism: 20 })
+      .describe('Points deducted per observed act, by category (negative: points added)'),
+    lawful: z.array(z.string()).default(['petition', 'criticism']).describe('Categories that are lawful expression'),
+    actsColumn: column('acts', 'Column with the acts, whose categories name the bits'),
+    observedColumn: column('observedActs', 'Column with the acts observed today'),
+    pendingColumn: column('pending', 'Ledger accumulator the deductions go to'),
+  }),
+  declare: (p) => ({
+    uses: [
+      { name: p.actsColumn, type: 'u8' },
+      { name: p.observedColumn, type: 'u8' },
+      { name: p.pendingColumn, type: 'i32' },
+    ],
+    metrics: [
+      { name: 'pointsDeducted', kind: 'counter', description: 'points deducted for observed acts' },
+      { name: 'pointsForLawfulActs', kind: 'counter', description: 'points deducted for lawful expression (ground truth)' },
+    ],
+    phases: { act: 'deducts the points of each act observed today' },
+  }),
+  bind(p, w) {
+    const seen = w.column(p.observedColumn, 'u8');
+    const pending = w.column(p.pendingColumn, 'i32');
+    const categories = knownCategories(w.spec(p.actsColumn).labels, [...Object.keys(p.points), ...p.lawful], 'penalties', 'points');
+    // Cost of every possible set of observed acts, and the part of it for lawful acts.
+    const cost = new Int32Array(256);
+    const lawfulCost = new Int32Array(256);
+    for (let mask = 1; mask < 256; mask++) {
+      categories.forEach((c, k) => {
+        if (!(mask & (1 << k))) return;
+        cost[mask]! += p.points[c] ?? 0;
+        if (p.lawful.includes(c)) lawfulCost[mask]! += p.points[c] ?? 0;
+      });
+    }
+    const [deducted, lawful] = [w.metric('pointsDeducted'), w.metric('pointsForLawfulActs')];
+    return {
+      act(lo, hi, _step, t) {
+        let total = 0, forLawful = 0;
+        for (let i = lo; i < hi; i++) {
+          const s = seen[i]!;
+          if (!s) continue;
+          pending[i]! -= cost[s]!;
+          total += cost[s]!;
+          forLawful += lawfulCost[s]!;
+        }
+        t.m[deducted]! += total;
+        t.m[lawful]! += forLawful;
+      },
+    };
+  },
+});

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { defineModule } from '../core/engine/module.ts';
+import { knownCategories } from './categories.ts';
+import { threshold } from '../core/rng/threshold.ts';
+import { column, stream } from './params.ts';
+
+/**
+ * What the system sees of what people really do: each act of a category is observed with that
+ * category's coverage, scaled for the agent's group (cameras and data-sharing are denser in some
+ * places than in others). It writes the system's belief beside the truth, act by act.
+ */
+export const surveillance = defineModule({
+  name: 'surveillance',
+  title: 'Surveillance',
+  summary: 'Observes each act with a coverage that depends on its category and on the agent\'s group; what is seen is recorded apart from what happened.',
+  params: z.strictObject({
+    coverage: z
+      .record(z.string(), z.number().min(0).max(1))
+      .default({ fraud: 0.3, judgmentDefault: 0.9, jaywalking: 0.2, petition: 0.8, criticism: 0.5 })
+      .describe('Probability that an act of each category (by name, as in acts) is observed; categories not named are never observed'),
+    groupColumn: z.string().optional().describe('Column with a group whose coverage differs (e.g. registration)'),
+    groupFactor: z.array(z.number().min(0)).default([]).describe('Coverage multiplier for group 0, 1, ... (1 for groups not listed)'),
+    actsColumn: column('acts', 'Column with the acts, bit per category'),
+    column: column('observedActs', 'Column with the acts observed today, bit per category'),
+    stream: stream(5, 'Stream whose words decide what is observed (word k for category k)'),
+  }),
+  declare: (p) => ({
+    columns: [{ name: p.column, type: 'u8', description: 'acts observed today, bit per category as in the acts column' }],
+    uses: [{ name: p.actsColumn, type: 'u8' }, ...(p.groupColumn ? [{ name: p.groupColumn, type: 'u8' as const }] : [])],
+    streams: [p.stream],
+    metrics: [{ name: 'actsObserved', kind: 'counter', description: 'acts observed by the authorities' }],
+    phases: { act: 'observes each of the agent\'s acts with its coverage' },
+  }),
+  bind(p, w) {
+    const actsCol = w.column(p.actsColumn, 'u8');
+    const seen = w.column(p.column, 'u8');
+    const group = p.groupColumn ? w.column(p.groupColumn, 'u8') : undefined;
+    const categories = knownCategories(w.spec(p.actsColumn).labels, Object.keys(p.coverage), 'surveillance', 'coverage');
+    // thresholds[g * K + k]: coverage of category k for group g, as a word threshold.
+    const K = categories.length;
+    const groups = Math.max(1, p.groupFactor.length + 1);
+    const thresholds = new Float64Array(groups * K);
+    for (let g = 0; g < groups; g++) {
+      for (let k = 0; k < K; k++) thresholds[g * K + k] = threshold(Math.min(1, (p.coverage[categories[k]!] ?? 0) * (p.groupFactor[g] ?? 1)));
+    }
+    const last = groups - 1;
+    const slot = w.metric('actsObserved');
+    return {
+      act(lo, hi, step, t) {
+        const words = t.words;
+        let count = 0;
+        for (let i = lo; i < hi; i++) {
+          const a = actsCol[i]!;
+          let s = 0;
+          if (a) {
+            // Only agents who acted draw, each from its own address.
+            words.at(i, step, p.stream);
+            const base = (group ? Math.min(group[i]!, last) : 0) * K;
+            for (let k = 0; k < K; k++) {
+              const w0 = words.next();
+              if (a & (1 << k) && w0 < thresholds[base + k]!) s |= 1 << k;
+            }
+            count += popcount(s);
+          }
+          seen[i] = s;
+        }
+        t.m[slot]! += count;
+      },
+    };
+  },
+});
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}
+
