@@ -78,7 +78,7 @@ describe('sclab run', () => {
   it('says what a name that is neither a built-in nor a file could have been', () => {
     const r = sclab('run', 'rm2');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/rm2: expected a built-in scenario \(rm1, rm1-shunning\) or a scenario file, found neither/);
+    expect(r.stderr).toMatch(/rm2: expected a built-in scenario \(rm1, rm1-shunning, rongcheng\) or a scenario file, found neither/);
   });
 
   it('rejects bad options with status 2', () => {
@@ -209,6 +209,7 @@ describe('sclab validate, list, schema, describe', () => {
     const r = sclab('list');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^rm1\s+RM-1 reference model/m);
+    expect(r.stdout).toMatch(/^rongcheng\s+Rongcheng points system/m);
   });
 
   it('prints the scenario format as JSON Schema', () => {

@@ -1,6 +1,7 @@
 import type { Registry } from '../core/engine/world.ts';
 import { acts } from './acts.ts';
 import { blacklist } from './blacklist.ts';
+import { grades } from './grades.ts';
 import { jointPunishment } from './joint-punishment.ts';
 import { ledger } from './ledger.ts';
 import { observation } from './observation.ts';
@@ -20,6 +21,7 @@ export const MODULES = {
   [acts.name]: acts,
   [surveillance.name]: surveillance,
   [penalties.name]: penalties,
+  [grades.name]: grades,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,

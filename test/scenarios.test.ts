@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { builtins } from '../src/cli/library.ts';
+import { outcome, runBuiltin } from './helpers.ts';
+
+describe('every built-in scenario', () => {
+  for (const name of builtins.names()) {
+    it(`${name} runs small, the same on 1 and 2 threads`, async () => {
+      const one = await runBuiltin(name, { agents: 3001, days: 40 }, 1);
+      expect(one.days).toBe(40);
+      expect(outcome(await runBuiltin(name, { agents: 3001, days: 40 }, 2))).toEqual(outcome(one));
+    });
+  }
+});
+
+describe('rongcheng', () => {
+  it('grades everyone each day; deductions and rewards move people across bands', async () => {
+    const doc = await runBuiltin('rongcheng', { agents: 5000, days: 365 }, 2);
+    const grades = doc.totals.grades as number[];
+    expect(grades.reduce((a, b) => a + b, 0)).toBe(5000);
+    const [aaa, aa, a, b] = grades;
+    // Good deeds (+30) lift some above 1,030; deductions drop some below 960.
+    expect(aaa! + aa!).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    expect(a).toBeGreaterThan(4000);
+    expect(doc.totals.pointsForLawfulActs).toBe(0);
+    expect(doc.totals.petitionActs).toBeGreaterThan(0);
+  });
+});
