@@ -10,6 +10,7 @@ import { population } from './population.ts';
 import { reporting } from './reporting.ts';
 import { riskClasses } from './risk-classes.ts';
 import { ruleBreaking } from './rule-breaking.ts';
+import { sanctions } from './sanctions.ts';
 import { surveillance } from './surveillance.ts';
 import { tiePruning } from './tie-pruning.ts';
 import { traits } from './traits.ts';
@@ -22,6 +23,7 @@ export const MODULES = {
   [surveillance.name]: surveillance,
   [penalties.name]: penalties,
   [grades.name]: grades,
+  [sanctions.name]: sanctions,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,

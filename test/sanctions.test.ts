@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { LocalDriver } from '../src/core/engine/driver.ts';
+import { compileWorld, CompileError, type ModuleUse } from '../src/core/engine/world.ts';
+import { blocks } from '../src/core/network/generators/index.ts';
+import { MODULES } from '../src/modules/index.ts';
+
+const use = (module: string, params: Record<string, unknown> = {}): ModuleUse => ({ id: module, module, params: MODULES[module]!.params.parse(params) });
+
+const catalogue = [
+  { name: 'flights', trigger: { when: 'listed' }, cost: 3, spillover: 'none' },
+  { name: 'schools', trigger: { when: 'listed' }, cost: 5, spillover: 'children' },
+  { name: 'family', trigger: { when: 'listed' }, cost: 2, spillover: 'household' },
+  { name: 'lowScore', trigger: { when: 'score', below: 900 }, cost: 1 },
+];
+
+/** Two households of four; agent 1 has a score of 100 and is listed on day 0. Agent 2 is a child. */
+function world(sanctions: unknown[] = catalogue) {
+  const w = compileWorld(
+    MODULES,
+    { n: 8, days: 1, seed: 3n },
+    [use('population'), use('ledger'), use('blacklist'), use('sanctions', { sanctions })],
+    { household: { streams: [], build: () => blocks(8, 4) } },
+  );
+  const driver = new LocalDriver(w, MODULES);
+  const col = (name: string) => w.columns[name]!.array;
+  col('ageBand').set([1, 1, 0, 1, 1, 0, 1, 1]);
+  col('score')[1] = 100;
+  driver.advanceSync(1);
+  const metric = (name: string) => driver.series[w.metrics.find((m) => m.name === name)!.slot]!;
+  return { col, metric };
+}
+
+describe('sanctions', () => {
+  it('reach the listed person, and by their rule the household or its children, counting the collateral', () => {
+    const { col, metric } = world();
+    expect(Array.from(col('listed'))).toEqual([0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(col('sanctioned'))).toEqual([0b0100, 0b1111, 0b0110, 0b0100, 0, 0, 0, 0]);
+    expect(Array.from(col('welfareLost'))).toEqual([2, 11, 7, 2, 0, 0, 0, 0]);
+    expect([metric('flightsSanctioned'), metric('flightsCollateral')]).toEqual([1, 0]);
+    expect([metric('schoolsSanctioned'), metric('schoolsCollateral')]).toEqual([1, 1]);
+    expect([metric('familySanctioned'), metric('familyCollateral')]).toEqual([1, 3]);
+    expect([metric('lowScoreSanctioned'), metric('lowScoreCollateral')]).toEqual([1, 0]);
+  });
+
+  it('trigger on a grade at or below a band, by the grade column\'s labels', () => {
+    const w = compileWorld(
+      MODULES,
+      { n: 4, days: 1, seed: 3n },
+      [use('ledger', { start: 700 }), use('grades'), use('sanctions', { sanctions: [{ name: 'loans', trigger: { when: 'grade', atOrBelow: 'C' } }, { name: 'jobs', trigger: { when: 'grade', atOrBelow: 'D' } }] })],
+      {},
+    );
+    const driver = new LocalDriver(w, MODULES);
+    driver.advanceSync(1);
+    expect(Array.from(w.columns.sanctioned!.array)).toEqual([0b01, 0b01, 0b01, 0b01]);
+    expect(() =>
+      new LocalDriver(
+        compileWorld(MODULES, { n: 4, days: 1, seed: 3n }, [use('ledger'), use('grades'), use('sanctions', { sanctions: [{ name: 'x', trigger: { when: 'grade', atOrBelow: 'E' } }] })], {}),
+        MODULES,
+      ),
+    ).toThrow(CompileError);
+  });
+});
