@@ -60,3 +60,41 @@ describe('sanctions', () => {
     ).toThrow(CompileError);
   });
 });
+
+describe('group-audit', () => {
+  it('counts each group and the burdens within it', () => {
+    const w = compileWorld(
+      MODULES,
+      { n: 8, days: 1, seed: 3n },
+      [
+        use('population', { dimensions: { registration: { urban: 0.5, rural: 0.5 } } }),
+        use('ledger'),
+        use('blacklist'),
+        use('sanctions', { sanctions: catalogue }),
+        use('group-audit', { watch: [{ column: 'listed' }, { column: 'sanctioned', type: 'u16' }] }),
+      ],
+      { household: { streams: [], build: () => blocks(8, 4) } },
+    );
+    const driver = new LocalDriver(w, MODULES);
+    const reg = w.columns.registration!.array;
+    reg.set([0, 0, 0, 0, 1, 1, 1, 1]);
+    w.columns.ageBand!.array.set([1, 1, 0, 1, 1, 0, 1, 1]);
+    w.columns.score!.array[1] = 100;
+    driver.advanceSync(1);
+    const hist = (name: string) => {
+      const m = w.metrics.find((x) => x.name === name)!;
+      return Array.from(driver.series.subarray(m.slot, m.slot + m.width));
+    };
+    expect(hist('agentsByRegistration')).toEqual([4, 4]);
+    expect(hist('listedByRegistration')).toEqual([1, 0]);
+    expect(hist('sanctionedByRegistration')).toEqual([4, 0]);
+    expect(() =>
+      new LocalDriver(
+        compileWorld(MODULES, { n: 8, days: 1, seed: 3n }, [use('population'), use('group-audit', { group: 'ethnicity', groups: ['a', 'b'], watch: [{ column: 'ageBand' }] })], {
+          household: { streams: [], build: () => blocks(8, 4) },
+        }),
+        MODULES,
+      ),
+    ).toThrow(/majority, minority/);
+  });
+});

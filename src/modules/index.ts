@@ -2,6 +2,7 @@ import type { Registry } from '../core/engine/world.ts';
 import { acts } from './acts.ts';
 import { blacklist } from './blacklist.ts';
 import { grades } from './grades.ts';
+import { groupAudit } from './group-audit.ts';
 import { jointPunishment } from './joint-punishment.ts';
 import { ledger } from './ledger.ts';
 import { observation } from './observation.ts';
@@ -24,6 +25,7 @@ export const MODULES = {
   [penalties.name]: penalties,
   [grades.name]: grades,
   [sanctions.name]: sanctions,
+  [groupAudit.name]: groupAudit,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,
