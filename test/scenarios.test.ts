@@ -26,3 +26,15 @@ describe('rongcheng', () => {
     expect(doc.totals.petitionActs).toBeGreaterThan(0);
   });
 });
+
+describe('suining-2010', () => {
+  it('takes points for lawful expression and punishes households of D-graded people', async () => {
+    const doc = await runBuiltin('suining-2010', { agents: 10_000, days: 365 }, 2);
+    const t = doc.totals as Record<string, number | number[]>;
+    expect(t.pointsForLawfulActs).toBeGreaterThan(0);
+    expect(t.pointsForLawfulActs as number).toBeLessThan(t.pointsDeducted as number);
+    expect(t.noCommunityAidCollateral).toBeGreaterThan(0);
+    expect((t.grades as number[]).reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect((t.agentsByRegistration as number[]).reduce((a, b) => a + b, 0)).toBe(10_000);
+  });
+});
