@@ -38,3 +38,17 @@ describe('suining-2010', () => {
     expect((t.agentsByRegistration as number[]).reduce((a, b) => a + b, 0)).toBe(10_000);
   });
 });
+
+describe('chilled dissent in suining-2010', () => {
+  it('is measured against the same run without points for lawful expression', async () => {
+    const base = { agents: 10_000, days: 365 };
+    const punished = await runBuiltin('suining-2010', base, 2);
+    const spared = await runBuiltin('suining-2010', { ...base, set: ['modules.penalties.params.points.petition=0', 'modules.penalties.params.points.criticism=0'] }, 2);
+    const t = (d: typeof punished, k: string) => d.totals[k] as number;
+    // Same dice: without the points nobody is chilled, and the acts differ only through the lessons.
+    expect(t(spared, 'dissentIndex')).toBe(10_000_000);
+    expect(t(punished, 'dissentIndex')).toBeLessThan(10_000_000);
+    expect(t(punished, 'petitionActs')).toBeLessThan(t(spared, 'petitionActs'));
+    expect(t(punished, 'criticismActs')).toBeLessThan(t(spared, 'criticismActs'));
+  });
+});

@@ -1,5 +1,6 @@
 import type { Registry } from '../core/engine/world.ts';
 import { acts } from './acts.ts';
+import { adaptation } from './adaptation.ts';
 import { blacklist } from './blacklist.ts';
 import { grades } from './grades.ts';
 import { groupAudit } from './group-audit.ts';
@@ -26,6 +27,7 @@ export const MODULES = {
   [grades.name]: grades,
   [sanctions.name]: sanctions,
   [groupAudit.name]: groupAudit,
+  [adaptation.name]: adaptation,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,

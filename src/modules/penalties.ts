@@ -19,10 +19,12 @@ export const penalties = defineModule({
       .describe('Points deducted per observed act, by category (negative: points added)'),
     lawful: z.array(z.string()).default(['petition', 'criticism']).describe('Categories that are lawful expression'),
     actsColumn: column('acts', 'Column with the acts, whose categories name the bits'),
+    column: column('penalizedActs', 'Column with the acts that cost points today, bit per category'),
     observedColumn: column('observedActs', 'Column with the acts observed today'),
     pendingColumn: column('pending', 'Ledger accumulator the deductions go to'),
   }),
   declare: (p) => ({
+    columns: [{ name: p.column, type: 'u8', description: 'acts that cost points today, bit per category as in the acts column' }],
     uses: [
       { name: p.actsColumn, type: 'u8' },
       { name: p.observedColumn, type: 'u8' },
@@ -36,9 +38,12 @@ export const penalties = defineModule({
   }),
   bind(p, w) {
     const seen = w.column(p.observedColumn, 'u8');
+    const penalized = w.column(p.column, 'u8');
     const pending = w.column(p.pendingColumn, 'i32');
     const categories = knownCategories(w.spec(p.actsColumn).labels, [...Object.keys(p.points), ...p.lawful], 'penalties', 'points');
-    // Cost of every possible set of observed acts, and the part of it for lawful acts.
+    // Cost of every possible set of observed acts, the part of it for lawful acts, and which of
+    // them cost anything at all.
+    const costly = categories.reduce((m, c, k) => (p.points[c] ? m | (1 << k) : m), 0);
     const cost = new Int32Array(256);
     const lawfulCost = new Int32Array(256);
     for (let mask = 1; mask < 256; mask++) {
@@ -54,6 +59,7 @@ export const penalties = defineModule({
         let total = 0, forLawful = 0;
         for (let i = lo; i < hi; i++) {
           const s = seen[i]!;
+          penalized[i] = s & costly;
           if (!s) continue;
           pending[i]! -= cost[s]!;
           total += cost[s]!;
