@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalDriver } from '../src/core/engine/driver.ts';
 import { compileWorld, CompileError, type ModuleUse } from '../src/core/engine/world.ts';
 import { blocks } from '../src/core/network/generators/index.ts';
+import { groupBurdens } from '../src/metrics/burden.ts';
 import { MODULES } from '../src/modules/index.ts';
 
 const use = (module: string, params: Record<string, unknown> = {}): ModuleUse => ({ id: module, module, params: MODULES[module]!.params.parse(params) });
@@ -88,6 +89,11 @@ describe('group-audit', () => {
     expect(hist('agentsByRegistration')).toEqual([4, 4]);
     expect(hist('listedByRegistration')).toEqual([1, 0]);
     expect(hist('sanctionedByRegistration')).toEqual([4, 0]);
+    const burdens = groupBurdens(w, driver.series, 1);
+    expect(burdens.map((b) => [b.burden, b.by, b.groups, b.rates, b.ratio])).toEqual([
+      ['listed', 'registration', ['urban', 'rural'], [0.25, 0], null],
+      ['sanctioned', 'registration', ['urban', 'rural'], [1, 0], null],
+    ]);
     expect(() =>
       new LocalDriver(
         compileWorld(MODULES, { n: 8, days: 1, seed: 3n }, [use('population'), use('group-audit', { group: 'ethnicity', groups: ['a', 'b'], watch: [{ column: 'ageBand' }] })], {

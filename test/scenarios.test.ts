@@ -36,6 +36,7 @@ describe('suining-2010', () => {
     expect(t.noCommunityAidCollateral).toBeGreaterThan(0);
     expect((t.grades as number[]).reduce((a, b) => a + b, 0)).toBe(10_000);
     expect((t.agentsByRegistration as number[]).reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(doc.audit?.byGroup.map((b) => `${b.burden} by ${b.by}`)).toEqual(['observedActs by registration', 'sanctioned by registration']);
   });
 });
 

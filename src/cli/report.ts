@@ -1,6 +1,7 @@
 import type { Driver } from '../core/engine/driver.ts';
 import { summarize, stateHash, type MetricValue } from '../core/engine/results.ts';
 import { bytesPerAgent } from '../core/engine/world.ts';
+import { groupBurdens, type GroupBurden } from '../metrics/burden.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** The JSON document of a run: the goldens' fields (model, n, days, seed, stateHash, totals, daily) and how it ran. */
@@ -13,12 +14,15 @@ export interface RunDocument {
   totals: Record<string, MetricValue>;
   daily: Record<string, MetricValue[]>;
   run: { version: string; threads: number; seconds: number; agentDaysPerSecond: number; bytesPerAgent: number };
+  /** Derived audit figures: each burden's rate by group on the last day, and their disparity. */
+  audit?: { byGroup: GroupBurden[] };
 }
 
 export function runDocument(s: Scenario, driver: Driver, info: { version: string; threads: number; seconds: number }): RunDocument {
   const world = driver.world;
   const { totals, daily } = summarize(world, driver.series, driver.day, s.output.metrics);
   const hashed = s.output.stateHash.length ? s.output.stateHash : Object.keys(world.columns);
+  const byGroup = groupBurdens(world, driver.series, driver.day);
   return {
     model: s.name,
     n: world.n,
@@ -32,6 +36,7 @@ export function runDocument(s: Scenario, driver: Driver, info: { version: string
       agentDaysPerSecond: Math.round((world.n * driver.day) / Math.max(info.seconds, 1e-9)),
       bytesPerAgent: Math.round(bytesPerAgent(world) * 100) / 100,
     },
+    ...(byGroup.length ? { audit: { byGroup } } : {}),
   };
 }
 
@@ -73,6 +78,11 @@ export function summaryTable(doc: RunDocument): string {
     line,
     ...rows.map(([k, v]) => `${k.padEnd(w0)}  ${v.padStart(w1)}`),
     line,
+    ...(doc.audit?.byGroup ?? []).map(
+      (b) =>
+        `${b.burden} by ${b.by}: ${b.groups.map((g, k) => `${g} ${(100 * b.rates[k]!).toFixed(2)}%`).join(', ')}` +
+        (b.ratio === null ? '' : ` (ratio ${b.ratio.toFixed(2)})`),
+    ),
     `${doc.run.threads} thread(s), ${doc.run.seconds.toFixed(2)} s, ${(doc.run.agentDaysPerSecond / 1e6).toFixed(1)} M agent-days/s, ${doc.run.bytesPerAgent} bytes/agent`,
   ];
   return out.join('\n') + '\n';
