@@ -2,6 +2,7 @@ import type { Registry } from '../core/engine/world.ts';
 import { acts } from './acts.ts';
 import { adaptation } from './adaptation.ts';
 import { blacklist } from './blacklist.ts';
+import { economy } from './economy.ts';
 import { grades } from './grades.ts';
 import { groupAudit } from './group-audit.ts';
 import { jointPunishment } from './joint-punishment.ts';
@@ -28,6 +29,7 @@ export const MODULES = {
   [sanctions.name]: sanctions,
   [groupAudit.name]: groupAudit,
   [adaptation.name]: adaptation,
+  [economy.name]: economy,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,

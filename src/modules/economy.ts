@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { DICE_STRIDE, defineModule } from '../core/engine/module.ts';
+import { Dice } from '../core/rng/dice.ts';
+import { lognormal } from '../core/rng/samplers.ts';
+import { threshold } from '../core/rng/threshold.ts';
+import { column, stream } from './params.ts';
+
+const lognormalOf = (mean: number, sigma: number) => ({ mu: Math.log(mean) - (sigma * sigma) / 2, sigma });
+
+/**
+ * Income, savings and debts. Working-age agents earn a lognormal daily income, the retired a
+ * pension, children nothing; a share is spent and the rest saved. Debts fall due at random; what
+ * savings cannot cover stays owed, and the agent is in default. A sanction that cuts income makes
+ * default more likely: the debt trap the audit looks for.
+ */
+export const economy = defineModule({
+  name: 'economy',
+  title: 'Income, savings and debt',
+  summary: 'Gives agents incomes and savings; debts fall due at random and are paid from savings or left in default; sanctions cut income.',
+  params: z.strictObject({
+    income: z.strictObject({ mean: z.number().positive().default(100), sigma: z.number().min(0).default(0.6) }).prefault({}).describe('Daily income of a working-age adult (lognormal, yuan)'),
+    pension: z.number().min(0).max(1).default(0.4).describe('A retired agent\'s income as a share of what it would earn'),
+    spending: z.number().min(0).max(1).default(0.9).describe('Share of income spent'),
+    savings: z.strictObject({ days: z.number().min(0).default(60), sigma: z.number().min(0).default(0.8) }).prefault({}).describe('Starting savings, in days of income (lognormal)'),
+    shock: z
+      .strictObject({ rate: z.number().min(0).max(1).default(0.0005), mean: z.number().positive().default(5000), sigma: z.number().min(0).default(1) })
+      .prefault({})
+      .describe('Debts falling due: daily probability and lognormal amount'),
+    sanctionCut: z.number().min(0).max(1).default(0.2).describe('Share of income lost on a day under any sanction'),
+    ageColumn: column('ageBand', 'Column with the age band'),
+    sanctionedColumn: z.string().optional().describe('Column with the sanctions applied (u16), when sanctions cut income'),
+    stream: stream(6, 'Stream of the debts (block 0 decides, block 1 sizes)'),
+    setupStream: stream(19, 'Set-up stream of incomes and savings'),
+  }),
+  declare: (p) => ({
+    columns: [
+      { name: 'income', type: 'f32', description: 'daily income before sanctions (yuan)' },
+      { name: 'savings', type: 'f32', description: 'savings (yuan)' },
+      { name: 'debt', type: 'f32', description: 'debt owed and unpaid (yuan)' },
+      { name: 'inDefault', type: 'u8', truth: true, description: 'owes a debt it cannot pay' },
+    ],
+    uses: [{ name: p.ageColumn, type: 'u8' }, ...(p.sanctionedColumn ? [{ name: p.sanctionedColumn, type: 'u16' as const }] : [])],
+    streams: [p.stream],
+    setupStreams: [p.setupStream],
+    metrics: [
+      { name: 'incomeSum', kind: 'gauge', description: 'income received today, after sanctions (yuan, rounded per agent)' },
+      { name: 'savingsSum', kind: 'gauge', description: 'savings (yuan, rounded per agent)' },
+      { name: 'debtors', kind: 'gauge', description: 'agents in default' },
+      { name: 'newDefaults', kind: 'counter', description: 'agents falling into default' },
+      { name: 'defaultsUnderSanction', kind: 'counter', description: 'agents falling into default while under a sanction (debt traps)' },
+    ],
+    phases: { setup: 'draws incomes and savings', update: 'earns, spends and saves; debts fall due and are paid or left in default' },
+  }),
+  bind(p, w) {
+    const [income, savings, debt, inDefault] = [w.column('income', 'f32'), w.column('savings', 'f32'), w.column('debt', 'f32'), w.column('inDefault', 'u8')];
+    const age = w.column(p.ageColumn, 'u8');
+    const sanctioned = p.sanctionedColumn ? w.column(p.sanctionedColumn, 'u16') : undefined;
+    const inc = lognormalOf(p.income.mean, p.income.sigma);
+    const sav = lognormalOf(p.savings.days || 1, p.savings.sigma);
+    const amount = lognormalOf(p.shock.mean, p.shock.sigma);
+    const shockT = threshold(p.shock.rate);
+    const keep = 1 - p.spending;
+    const dice = new Dice(DICE_STRIDE);
+    const slots = ['incomeSum', 'savingsSum', 'debtors', 'newDefaults', 'defaultsUnderSanction'].map((name) => w.metric(name));
+    return {
+      setup(lo, hi, step, t) {
+        const words = t.words;
+        for (let i = lo; i < hi; i++) {
+          words.at(i, step, p.setupStream);
+          const earn = lognormal(words, inc.mu, inc.sigma);
+          const a = age[i]!;
+          income[i] = a === 1 ? earn : a === 2 ? earn * p.pension : 0;
+          savings[i] = p.savings.days ? income[i]! * lognormal(words, sav.mu, sav.sigma) : 0;
+        }
+      },
+      update(lo, hi, step, t) {
+        const planes = dice.roll(t.rng, step, p.stream, lo, hi);
+        const words = t.words;
+        let got = 0, saved = 0, owing = 0, fell = 0, trapped = 0;
+        for (let i = lo; i < hi; i++) {
+          const hit = sanctioned !== undefined && sanctioned[i] !== 0;
+          const earned = income[i]! * (hit ? 1 - p.sanctionCut : 1);
+          let s = savings[i]! + earned * keep;
+          let d = debt[i]!;
+          if (planes[i - lo]! < shockT) d += lognormal(words.at(i, step, p.stream, 1), amount.mu, amount.sigma);
+          if (d > 0) {
+            const pay = d < s ? d : s;
+            s -= pay;
+            d -= pay;
+          }
+          savings[i] = s;
+          debt[i] = d;
+          const now = d > 0 ? 1 : 0;
+          if (now && !inDefault[i]) {
+            fell++;
+            if (hit) trapped++;
+          }
+          inDefault[i] = now;
+          got += Math.round(earned);
+          saved += Math.round(savings[i]!);
+          owing += now;
+        }
+        const m = t.m;
+        m[slots[0]!]! += got;
+        m[slots[1]!]! += saved;
+        m[slots[2]!]! += owing;
+        m[slots[3]!]! += fell;
+        m[slots[4]!]! += trapped;
+      },
+    };
+  },
+});
