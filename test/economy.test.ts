@@ -54,3 +54,30 @@ describe('economy', () => {
     expect(deeper.metric('defaultsUnderSanction', 1)).toBe(8);
   });
 });
+
+describe('court-enforcement', () => {
+  it('lists after the grace period, counts those unable to pay, delists on payment', () => {
+    const n = 8;
+    const w = compileWorld(
+      MODULES,
+      { n, days: 6, seed: 4n },
+      [
+        use('population', { childShare: 0, retiredShare: 0 }),
+        use('economy', { income: { mean: 100, sigma: 0 }, spending: 0.5, savings: { days: 0 }, shock: { rate: 0 } }),
+        use('court-enforcement', { graceDays: 2, ableDays: 10 }),
+      ],
+      { household: { streams: [], build: () => blocks(n, 4) } },
+    );
+    const driver = new LocalDriver(w, MODULES);
+    // Agents 0-3 owe 200 (they pay it off in four days of saving 50), agents 4-7 owe 100000.
+    const debt = w.columns.debt!.array;
+    debt.set([200, 200, 200, 200, 1e5, 1e5, 1e5, 1e5]);
+    const metric = (name: string, day: number) => driver.series[day * w.metricWidth + w.metrics.find((m) => m.name === name)!.slot]!;
+    driver.advanceSync(6);
+    // Day 0: pay 50, in default for 1 day; day 2: 3 days > 2, all eight listed, four unable to pay.
+    expect([metric('newListings', 2), metric('listedUnableToPay', 2)]).toEqual([8, 4]);
+    // Day 3: agents 0-3 have paid the 200 off and are delisted.
+    expect([metric('delistings', 3), metric('listed', 3), metric('listed', 5)]).toEqual([4, 4, 4]);
+    expect(Array.from(w.columns.listed!.array)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+  });
+});

@@ -2,6 +2,7 @@ import type { Registry } from '../core/engine/world.ts';
 import { acts } from './acts.ts';
 import { adaptation } from './adaptation.ts';
 import { blacklist } from './blacklist.ts';
+import { courtEnforcement } from './court-enforcement.ts';
 import { economy } from './economy.ts';
 import { grades } from './grades.ts';
 import { groupAudit } from './group-audit.ts';
@@ -30,6 +31,7 @@ export const MODULES = {
   [groupAudit.name]: groupAudit,
   [adaptation.name]: adaptation,
   [economy.name]: economy,
+  [courtEnforcement.name]: courtEnforcement,
   [riskClasses.name]: riskClasses,
   [ruleBreaking.name]: ruleBreaking,
   [observation.name]: observation,
