@@ -38,6 +38,13 @@ describe('surveillance and penalties', () => {
     expect(both.metric('pointsForLawfulActs')).toBe(12000);
   });
 
+  it('add points for rewarded acts apart, and mark as punished only the acts that cost points', () => {
+    const r = run({ coverage: { litter: 1, petition: 1 } }, { points: { litter: 7, petition: -3 }, lawful: ['petition'] });
+    expect(new Set(r.col('score'))).toEqual(new Set([996]));
+    expect(new Set(r.col('penalizedActs'))).toEqual(new Set([0b01]));
+    expect([r.metric('pointsDeducted'), r.metric('pointsAwarded'), r.metric('pointsForLawfulActs')]).toEqual([28000, 12000, 0]);
+  });
+
   it('scale coverage by group', () => {
     const r = run({ coverage: { litter: 1 }, groupColumn: 'registration', groupFactor: [1, 0] }, { points: { litter: 1 }, lawful: [] });
     const reg = r.col('registration');

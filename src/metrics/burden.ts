@@ -1,6 +1,6 @@
 import type { World } from '../core/engine/world.ts';
 
-/** A burden's rate in each group on the last day, and the ratio of the highest rate to the lowest. */
+/** A burden's rate in each group over the run, and the ratio of the highest rate to the lowest. */
 export interface GroupBurden {
   burden: string;
   by: string;
@@ -12,12 +12,16 @@ export interface GroupBurden {
 
 /**
  * Disparities between groups, from the histograms `<burden>By<Group>` and `agentsBy<Group>` (see
- * the group-audit module): rate = agents with the burden / agents in the group, on the last day.
+ * the group-audit module): rate = person-days with the burden / person-days in the group, over all
+ * days run. That serves a state (listed) and a daily event (observed) alike.
  */
 export function groupBurdens(world: World, series: Float64Array, days: number): GroupBurden[] {
   if (days < 1) return [];
-  const at = (days - 1) * world.metricWidth;
-  const values = (slot: number, width: number): number[] => Array.from(series.subarray(at + slot, at + slot + width));
+  const values = (slot: number, width: number): number[] => {
+    const sum = new Array<number>(width).fill(0);
+    for (let d = 0; d < days; d++) for (let g = 0; g < width; g++) sum[g]! += series[d * world.metricWidth + slot + g]!;
+    return sum;
+  };
   const out: GroupBurden[] = [];
   for (const m of world.metrics) {
     const match = /^(.+)By([A-Z]\w*)$/.exec(m.name);

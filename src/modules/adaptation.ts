@@ -7,8 +7,8 @@ import { column } from './params.ts';
  * People learn from punishment. When an act of the watched categories is punished in oneself, or
  * among one's contacts, a trait shrinks: deterrence when the acts are
  * violations, chilling when they are lawful expression. Without punishment it drifts back toward
- * where it started. The trait is ground truth; the chilling is measured against the same run without
- * the sanctions.
+ * where it started. The trait is ground truth; the chilling is measured against the same run (same
+ * seed) without the punishment, e.g. with no points for the watched acts.
  */
 export const adaptation = defineModule({
   name: 'adaptation',
@@ -22,14 +22,14 @@ export const adaptation = defineModule({
     recovery: z.number().min(0).max(1).default(0.002).describe('Share of the gap to its starting value the trait recovers each day'),
     layer: z.string().optional().describe('Layer of contacts whose punishment the agent sees (none: only its own)'),
     actsColumn: column('acts', 'Column with the acts, whose labels name the categories'),
-    observedColumn: column('penalizedActs', 'Column with the acts punished today (observed and costing points)'),
+    punishedColumn: column('penalizedActs', 'Column with the acts punished today (observed and costing points)'),
   }),
   declare: (p) => ({
     columns: [{ name: `${p.trait}Start`, type: 'f32', truth: true, description: `${p.trait} before any lesson` }],
     uses: [
-      { name: p.trait, type: 'f32' },
+      { name: p.trait, type: 'f32', writes: true },
       { name: p.actsColumn, type: 'u8' },
-      { name: p.observedColumn, type: 'u8' },
+      { name: p.punishedColumn, type: 'u8' },
     ],
     layers: p.layer ? [p.layer] : [],
     metrics: [{ name: `${p.trait}Index`, kind: 'gauge', description: `sum over agents of 1000 x ${p.trait} / its starting value (1000 n: unchanged)` }],
@@ -41,7 +41,7 @@ export const adaptation = defineModule({
   bind(p, w) {
     const trait = w.column(p.trait, 'f32');
     const start = w.column(`${p.trait}Start`, 'f32');
-    const seen = w.column(p.observedColumn, 'u8');
+    const seen = w.column(p.punishedColumn, 'u8');
     const labels = knownCategories(w.spec(p.actsColumn).labels, p.categories, 'adaptation', 'categories');
     const mask = p.categories.reduce((m, c) => m | (1 << labels.indexOf(c)), 0);
     const layer = p.layer ? w.layer(p.layer) : undefined;

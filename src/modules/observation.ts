@@ -37,7 +37,8 @@ export const observation = defineModule({
         let count = 0;
         for (let i = lo, o = word * DICE_STRIDE; i < hi; i++, o++) {
           if (violated[i] && dice[o]! < seen) {
-            pending[i]! -= penalty;
+            // Not this module's column: accumulators are only ever added to atomically.
+            Atomics.sub(pending, i, penalty);
             count++;
           }
         }

@@ -32,6 +32,7 @@ export const penalties = defineModule({
     ],
     metrics: [
       { name: 'pointsDeducted', kind: 'counter', description: 'points deducted for observed acts' },
+      { name: 'pointsAwarded', kind: 'counter', description: 'points added for observed acts (negative points)' },
       { name: 'pointsForLawfulActs', kind: 'counter', description: 'points deducted for lawful expression (ground truth)' },
     ],
     phases: { act: 'deducts the points of each act observed today' },
@@ -41,31 +42,37 @@ export const penalties = defineModule({
     const penalized = w.column(p.column, 'u8');
     const pending = w.column(p.pendingColumn, 'i32');
     const categories = knownCategories(w.spec(p.actsColumn).labels, [...Object.keys(p.points), ...p.lawful], 'penalties', 'points');
-    // Cost of every possible set of observed acts, the part of it for lawful acts, and which of
-    // them cost anything at all.
-    const costly = categories.reduce((m, c, k) => (p.points[c] ? m | (1 << k) : m), 0);
+    // For every possible set of observed acts: the points it costs, the points it earns, the part
+    // of the cost for lawful acts, and which of the acts cost anything.
+    const costly = categories.reduce((m, c, k) => ((p.points[c] ?? 0) > 0 ? m | (1 << k) : m), 0);
     const cost = new Int32Array(256);
+    const award = new Int32Array(256);
     const lawfulCost = new Int32Array(256);
     for (let mask = 1; mask < 256; mask++) {
       categories.forEach((c, k) => {
         if (!(mask & (1 << k))) return;
-        cost[mask]! += p.points[c] ?? 0;
-        if (p.lawful.includes(c)) lawfulCost[mask]! += p.points[c] ?? 0;
+        const x = p.points[c] ?? 0;
+        if (x > 0) cost[mask]! += x;
+        else award[mask]! -= x;
+        if (p.lawful.includes(c) && x > 0) lawfulCost[mask]! += x;
       });
     }
-    const [deducted, lawful] = [w.metric('pointsDeducted'), w.metric('pointsForLawfulActs')];
+    const [deducted, awarded, lawful] = [w.metric('pointsDeducted'), w.metric('pointsAwarded'), w.metric('pointsForLawfulActs')];
     return {
       act(lo, hi, _step, t) {
-        let total = 0, forLawful = 0;
+        let total = 0, given = 0, forLawful = 0;
         for (let i = lo; i < hi; i++) {
           const s = seen[i]!;
           penalized[i] = s & costly;
           if (!s) continue;
-          pending[i]! -= cost[s]!;
+          // Not this module's column: accumulators are only ever added to atomically.
+          Atomics.add(pending, i, award[s]! - cost[s]!);
           total += cost[s]!;
+          given += award[s]!;
           forLawful += lawfulCost[s]!;
         }
         t.m[deducted]! += total;
+        t.m[awarded]! += given;
         t.m[lawful]! += forLawful;
       },
     };

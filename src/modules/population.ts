@@ -40,7 +40,7 @@ export const population = defineModule({
         labels: Object.keys(p.dimensions[name]!),
         description: `${name}: ${Object.keys(p.dimensions[name]!).map((c, k) => `${k} ${c}`).join(', ')}`,
       })),
-      { name: p.ageColumn, type: 'u8' as const, description: 'age band: 0 child, 1 working age, 2 retired' },
+      { name: p.ageColumn, type: 'u8' as const, labels: ['child', 'working', 'retired'], description: 'age band: 0 child, 1 working age, 2 retired' },
     ],
     layers: [p.household],
     setupStreams: [p.setupStream, p.setupStream + 1],

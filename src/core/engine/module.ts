@@ -63,8 +63,11 @@ export type Kernel = (lo: number, hi: number, step: number, t: ThreadContext) =>
 export interface Declaration {
   /** Columns the module owns. */
   columns?: ColumnSpec[];
-  /** Columns of other modules it reads or adds into; `optional` ones may be absent. */
-  uses?: { name: string; type: ColumnType; optional?: boolean }[];
+  /**
+   * Columns of other modules it reads or adds into; `optional` ones may be absent. `writes`: it
+   * also sets its own agents' values (adaptation changing a trait); one module at most may.
+   */
+  uses?: { name: string; type: ColumnType; optional?: boolean; writes?: boolean }[];
   /** Network layers it reads, by scenario name. */
   layers?: string[];
   /** Random streams (the third counter word) it draws from on days, other than the shared dice (stream 0). */

@@ -129,8 +129,14 @@ export function planWorld(
     }
     for (const p of Object.keys(decl.phases) as Phase[]) phases.add(p);
   }
+  const writers = new Map<string, string>();
   for (const { use, at, decl } of decls) {
     for (const u of decl.uses ?? []) {
+      if (u.writes) {
+        const other = writers.get(u.name);
+        if (other) throw new CompileError(`one module at most that changes the column "${u.name}" of another`, `${other} and ${use.id}`, at);
+        writers.set(u.name, use.id);
+      }
       const c = columns.find((x) => x.spec.name === u.name);
       if (!c) {
         if (u.optional) continue;
