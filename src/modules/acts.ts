@@ -3,6 +3,8 @@ import { DICE_STRIDE as CHUNK, defineModule } from '../core/engine/module.ts';
 import { Dice } from '../core/rng/dice.ts';
 import { column, stream } from './params.ts';
 
+const KINDS = ['serious', 'minor', 'lawful'] as const;
+
 const category = z.strictObject({
   name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'a name in camelCase'),
   rate: z.number().min(0).max(1).describe('Daily probability for an agent whose trait is 1'),
@@ -38,6 +40,7 @@ export const acts = defineModule({
       .describe('Categories of acts, at most 8 (illustrative rates)'),
     column: column('acts', 'Column with today\'s acts, bit k for category k'),
     violatedColumn: column('violated', 'Column set when any act that is not lawful happened today'),
+    seriousColumn: column('seriousCount', 'Column counting the serious violations each agent has committed: the truth audits judge listings by'),
     stream: stream(3, 'Stream whose blocks decide the acts (one word per category)'),
   }),
   declare: (p) => ({
@@ -50,10 +53,14 @@ export const acts = defineModule({
         description: `acts today, bit per category: ${p.categories.map((c, k) => `${k} ${c.name}`).join(', ')}`,
       },
       { name: p.violatedColumn, type: 'u8', truth: true, description: 'broke a rule today (a serious or minor act; ground truth)' },
+      { name: p.seriousColumn, type: 'u16', truth: true, description: 'serious violations committed so far (ground truth; stops at 65535)' },
     ],
     uses: p.categories.flatMap((c) => (c.trait ? [{ name: c.trait, type: 'f32' as const }] : [])),
     streams: Array.from({ length: Math.ceil(p.categories.length / 4) }, (_, b) => p.stream + b),
-    metrics: p.categories.map((c) => ({ name: `${c.name}Acts`, kind: 'counter' as const, description: `acts of ${c.name} (${c.kind}; ground truth)` })),
+    metrics: [
+      ...p.categories.map((c) => ({ name: `${c.name}Acts`, kind: 'counter' as const, description: `acts of ${c.name} (${c.kind}; ground truth)` })),
+      ...KINDS.map((kind) => ({ name: `${kind}Acts`, kind: 'counter' as const, description: `${kind} acts of any category (ground truth)` })),
+    ],
     phases: { act: 'decides which acts each agent commits today' },
   }),
   bind(p, w) {
@@ -66,7 +73,10 @@ export const acts = defineModule({
       bit: 1 << k,
       rule: c.kind !== 'lawful' ? 1 : 0,
       slot: w.metric(`${c.name}Acts`),
+      kindSlot: w.metric(`${c.kind}Acts`),
     }));
+    const serious = w.column(p.seriousColumn, 'u16');
+    const seriousMask = p.categories.reduce((m, c, k) => (c.kind === 'serious' ? m | (1 << k) : m), 0);
     const dice = new Dice(CHUNK);
     return {
       act(lo, hi, step, t) {
@@ -75,7 +85,7 @@ export const acts = defineModule({
         for (let k = 0; k < cats.length; k++) {
           // Four categories per roll of the module's stream: words k % 4 of block (agent, day, stream + k / 4, 0).
           const planes = k % 4 === 0 ? dice.roll(t.rng, step, p.stream + (k >> 2), lo, hi) : dice.planes;
-          const { scale, trait, bit, rule, slot } = cats[k]!;
+          const { scale, trait, bit, rule, slot, kindSlot } = cats[k]!;
           const at = (k & 3) * CHUNK - lo;
           let count = 0;
           for (let i = lo; i < hi; i++) {
@@ -86,8 +96,21 @@ export const acts = defineModule({
             }
           }
           t.m[slot]! += count;
+          t.m[kindSlot]! += count;
+        }
+        if (seriousMask) {
+          for (let i = lo; i < hi; i++) {
+            const s = mask[i]! & seriousMask;
+            if (s && serious[i]! < 65535) serious[i] = Math.min(65535, serious[i]! + popcount(s));
+          }
         }
       },
     };
   },
 });
+
+export function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}

@@ -3,6 +3,7 @@ import { defineModule } from '../core/engine/module.ts';
 import { knownCategories } from './categories.ts';
 import { threshold } from '../core/rng/threshold.ts';
 import { column, stream } from './params.ts';
+import { popcount } from './acts.ts';
 
 /**
  * What the system sees of what people really do: each act of a category is observed with that
@@ -69,10 +70,4 @@ export const surveillance = defineModule({
     };
   },
 });
-
-function popcount(x: number): number {
-  let c = 0;
-  for (; x; x &= x - 1) c++;
-  return c;
-}
 

@@ -77,8 +77,23 @@ export interface Declaration {
   /** Words 0..3 of the act-phase dice it owns. */
   dice?: number[];
   metrics?: MetricSpec[];
+  /** Tallies it keeps: whole-population daily sums that any module can read from the next day on. */
+  tallies?: { name: string; description: string }[];
   /** The phases it runs in, each with what it does there, in plain words. */
   phases: Partial<Record<Phase, string>>;
+}
+
+/**
+ * A daily sum over all agents that every agent can read the next day: the one way a mechanism
+ * reacts to the whole population (approval falling, a programme abandoned, a market's demand).
+ * Adds are integers, so the sum is exact whatever the threads; reading a day before it is over
+ * would race, so `total` is for earlier days only.
+ */
+export interface Tally {
+  /** Adds an integer to day `step`'s sum; a kernel sums its range first and adds once. */
+  add(step: number, value: number): void;
+  /** The sum on `day` (0 before the run or beyond its length); only days before today. */
+  total(day: number): number;
 }
 
 /** The world as a module sees it when binding: arrays by name, layers, metric slots. */
@@ -91,6 +106,8 @@ export interface WorldView {
   layer(name: string): Layer;
   /** How a column was declared: its type, labels, owner's description. */
   spec(name: string): ColumnSpec;
+  /** A tally some module of the scenario keeps. */
+  tally(name: string): Tally;
   /** The slot of a metric in ThreadContext.m (the first bin's, for a histogram). */
   metric(name: string): number;
 }

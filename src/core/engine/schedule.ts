@@ -63,6 +63,16 @@ function worldView(world: World): WorldView {
       if (!l) throw new CompileError(`a network layer "${name}"`, 'none in this scenario');
       return l;
     },
+    tally(name) {
+      const cells = world.tallies[name];
+      if (!cells) throw new CompileError(`a tally "${name}"`, 'none in this scenario');
+      return {
+        add: (step, value) => {
+          if (value !== 0) Atomics.add(cells, step, BigInt(value));
+        },
+        total: (day) => (day >= 0 && day < cells.length ? Number(Atomics.load(cells, day)) : 0),
+      };
+    },
     metric(name) {
       const m = world.metrics.find((x) => x.name === name);
       if (!m) throw new CompileError(`a metric "${name}"`, 'none in this scenario');

@@ -1,4 +1,4 @@
-import { bytesPerElement, makeArray, type ColumnSpec, type TypedArray } from '../columns.ts';
+import { allocate, bytesPerElement, makeArray, type ColumnSpec, type TypedArray } from '../columns.ts';
 import type { LayerSpec } from '../network/build.ts';
 import { layerBytes, type Layer } from '../network/layers.ts';
 import { Rng } from '../rng/threefry.ts';
@@ -43,6 +43,8 @@ export interface World {
   rowLayers: { name: string; spec: LayerSpec }[];
   metrics: MetricSlot[];
   metricWidth: number;
+  /** Tallies by name: one 64-bit sum per day, shared by all threads. */
+  tallies: Record<string, BigInt64Array>;
   modules: ModuleUse[];
   /** Phases in which some module runs, in schedule order. */
   phases: Phase[];
@@ -68,6 +70,7 @@ export class CompileError extends Error {
 /** What a world will hold, checked but not yet allocated: `sclab validate` stops here. */
 export interface Plan {
   columns: { spec: ColumnSpec; owner: string }[];
+  tallies: { name: string; description: string; owner: string }[];
   metrics: MetricSlot[];
   metricWidth: number;
   phases: Phase[];
@@ -93,6 +96,7 @@ export function planWorld(
   output: { metrics?: readonly string[]; stateHash?: readonly string[] } = {},
 ): Plan {
   const columns: Plan['columns'] = [];
+  const tallies: Plan['tallies'] = [];
   const owners = (map: Map<number, string>, items: number[], who: string, what: string, path: (string | number)[]): void => {
     for (const x of items) {
       const other = map.get(x);
@@ -114,6 +118,11 @@ export function planWorld(
       const other = columns.find((c) => c.spec.name === spec.name);
       if (other) throw new CompileError('a column name no other module uses', `"${spec.name}", also declared by ${other.owner}`, at);
       columns.push({ spec, owner: use.id });
+    }
+    for (const t of decl.tallies ?? []) {
+      const other = tallies.find((x) => x.name === t.name);
+      if (other) throw new CompileError('a tally name no other module keeps', `"${t.name}", also kept by ${other.owner}`, at);
+      tallies.push({ ...t, owner: use.id });
     }
     owners(streams, decl.streams ?? [], use.id, 'random stream', at);
     owners(setupStreams, decl.setupStreams ?? [], use.id, 'set-up stream', at);
@@ -157,7 +166,7 @@ export function planWorld(
   output.stateHash?.forEach((name, k) => {
     if (!columns.some((c) => c.spec.name === name)) throw new CompileError(`one of the columns (${columns.map((c) => c.spec.name).join(', ')})`, `"${name}"`, ['output', 'stateHash', k]);
   });
-  return { columns, metrics, metricWidth, phases: ALL_PHASES.filter((p) => phases.has(p)), dice: dice.size > 0 };
+  return { columns, tallies, metrics, metricWidth, phases: ALL_PHASES.filter((p) => phases.has(p)), dice: dice.size > 0 };
 }
 
 /** Plans the world, then allocates its columns and builds its layers. */
@@ -178,6 +187,8 @@ export function compileWorld(
     if (spec.init) array.fill(spec.init);
     columns[spec.name] = { spec, owner, array };
   }
+  const tallies: World['tallies'] = {};
+  for (const t of plan.tallies) tallies[t.name] = new BigInt64Array(allocate(8 * Math.max(1, days)) as ArrayBuffer);
   const rng = new Rng(seed);
   const built: Record<string, Layer> = {};
   const rowLayers: World['rowLayers'] = [];
@@ -188,7 +199,7 @@ export function compileWorld(
     } else built[name] = l.build(rng);
   }
   const { metrics, metricWidth, phases, dice } = plan;
-  return { n, days, seed, columns, layers: built, rowLayers, metrics, metricWidth, modules, phases, dice };
+  return { n, days, seed, columns, layers: built, rowLayers, metrics, metricWidth, tallies, modules, phases, dice };
 }
 
 export function definition(registry: Registry, name: string, path: (string | number)[] = []): ModuleDef {
