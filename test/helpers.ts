@@ -23,10 +23,11 @@ export const goldens: [string, Golden][] = readdirSync(goldenDir)
   .map((f) => [f, JSON.parse(readFileSync(new URL(f, goldenDir), 'utf8')) as Golden]);
 
 /** Runs a built-in scenario through the same path as `sclab run`, returning its JSON document. */
-export async function runBuiltin(name: string, overrides: Overrides, threads: number): Promise<RunDocument> {
+export async function runBuiltin(name: string, overrides: Overrides, threads: number, counterfactual = false): Promise<RunDocument> {
   const scenario = resolveScenario(builtins.open(name)!, builtins, MODULES, overrides);
   const driver = await simulate(scenario, { threads });
-  return runDocument(scenario, driver, { version: 'test', threads, seconds: 1 });
+  const twin = counterfactual ? await simulate(resolveScenario(builtins.open(name)!, builtins, MODULES, { ...overrides, counterfactual }), { threads }) : undefined;
+  return runDocument(scenario, driver, { version: 'test', threads, seconds: 1 }, twin);
 }
 
 /** The part of a run document that must not depend on threads. */

@@ -75,16 +75,19 @@ function program(): Command {
     .option('--csv <file>', 'write the daily series as CSV (atomically)')
     .option('--set <path=value>', 'override a parameter, e.g. modules.blacklist.params.below=550 (repeatable)', collect, [])
     .option('--quiet', 'print no summary')
+    .option('--no-counterfactual', 'skip the scenario\'s counterfactual run (and the paired audit figures)')
     .addOption(moduleOption())
-    .action(async (ref: string, o: RunOptions & { agents?: number; days?: number; seed?: string; set: string[]; module: string[] }) => {
+    .action(async (ref: string, o: Omit<RunOptions, 'counterfactual'> & { agents?: number; days?: number; seed?: string; set: string[]; module: string[]; counterfactual: boolean }) => {
       const plugins = await loadPlugins(o.module);
-      const scenario = load(ref, { agents: o.agents, days: o.days, seed: o.seed, set: o.set }, plugins.registry);
+      const overrides: Overrides = { agents: o.agents, days: o.days, seed: o.seed, set: o.set };
+      const scenario = load(ref, overrides, plugins.registry);
+      const twin = o.counterfactual && scenario.audit.counterfactual ? load(ref, { ...overrides, counterfactual: true }, plugins.registry) : undefined;
       if (o.json !== undefined && o.json === o.csv) throw new UsageError(`--json and --csv name the same file, ${o.json}`);
       for (const [flag, path] of [['--json', o.json], ['--csv', o.csv]] as const) {
         const why = path === undefined ? undefined : unwritable(path);
         if (why) throw new UsageError(`${flag} ${path}: cannot write there: ${why}`);
       }
-      process.exitCode = await runCommand(scenario, { ...o, version, plugins });
+      process.exitCode = await runCommand(scenario, { ...o, version, plugins, counterfactual: twin });
     });
 
   cli

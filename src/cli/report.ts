@@ -1,7 +1,9 @@
 import type { Driver } from '../core/engine/driver.ts';
 import { summarize, stateHash, type MetricValue } from '../core/engine/results.ts';
 import { bytesPerAgent } from '../core/engine/world.ts';
+import { auditIndicators, metricReader, type Indicator } from '../metrics/audit.ts';
 import { groupBurdens, type GroupBurden } from '../metrics/burden.ts';
+import { pairedEffects, type PairedEffect } from '../metrics/paired.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** The JSON document of a run: the goldens' fields (model, n, days, seed, stateHash, totals, daily) and how it ran. */
@@ -14,15 +16,33 @@ export interface RunDocument {
   totals: Record<string, MetricValue>;
   daily: Record<string, MetricValue[]>;
   run: { version: string; threads: number; seconds: number; agentDaysPerSecond: number; bytesPerAgent: number };
-  /** Derived audit figures: each burden's rate by group on the last day, and their disparity. */
-  audit?: { byGroup: GroupBurden[] };
+  /**
+   * What only a simulation can tell (docs/audit.md): figures from ground truth, each burden's rate by
+   * group and their disparity, and, when the counterfactual ran, the paired effects against it.
+   */
+  audit: Audit;
 }
 
-export function runDocument(s: Scenario, driver: Driver, info: { version: string; threads: number; seconds: number }): RunDocument {
+export interface Audit {
+  indicators: Indicator[];
+  byGroup: GroupBurden[];
+  counterfactual?: { description: string; indicators: Indicator[]; effects: PairedEffect[] };
+}
+
+/**
+ * The JSON document of a finished run; `twin` is its counterfactual, run under the same seed, whose
+ * paired differences join the audit.
+ */
+export function runDocument(s: Scenario, driver: Driver, info: { version: string; threads: number; seconds: number }, twin?: Driver): RunDocument {
   const world = driver.world;
   const { totals, daily } = summarize(world, driver.series, driver.day, s.output.metrics);
   const hashed = s.output.stateHash.length ? s.output.stateHash : Object.keys(world.columns);
-  const byGroup = groupBurdens(world, driver.series, driver.day);
+  const audit: Audit = { indicators: auditIndicators(world, driver.series, driver.day), byGroup: groupBurdens(world, driver.series, driver.day) };
+  const cf = s.audit.counterfactual;
+  if (twin && cf) {
+    const names = world.metrics.map((m) => m.name);
+    audit.counterfactual = { description: cf.description, ...pairedEffects(metricReader(world, driver.series, driver.day), metricReader(twin.world, twin.series, twin.day), names) };
+  }
   return {
     model: s.name,
     n: world.n,
@@ -36,7 +56,7 @@ export function runDocument(s: Scenario, driver: Driver, info: { version: string
       agentDaysPerSecond: Math.round((world.n * driver.day) / Math.max(info.seconds, 1e-9)),
       bytesPerAgent: Math.round(bytesPerAgent(world) * 100) / 100,
     },
-    ...(byGroup.length ? { audit: { byGroup } } : {}),
+    audit,
   };
 }
 
@@ -78,7 +98,8 @@ export function summaryTable(doc: RunDocument): string {
     line,
     ...rows.map(([k, v]) => `${k.padEnd(w0)}  ${v.padStart(w1)}`),
     line,
-    ...(doc.audit?.byGroup ?? []).map(
+    ...auditLines(doc.audit),
+    ...doc.audit.byGroup.map(
       (b) =>
         `${b.burden} by ${b.by}: ${b.groups.map((g, k) => `${g} ${(100 * b.rates[k]!).toFixed(2)}%`).join(', ')}` +
         (b.ratio === null ? '' : ` (ratio ${b.ratio.toFixed(2)})`),
@@ -86,4 +107,25 @@ export function summaryTable(doc: RunDocument): string {
     `${doc.run.threads} thread(s), ${doc.run.seconds.toFixed(2)} s, ${(doc.run.agentDaysPerSecond / 1e6).toFixed(1)} M agent-days/s, ${doc.run.bytesPerAgent} bytes/agent`,
   ];
   return out.join('\n') + '\n';
+}
+
+const figure = (v: number | null): string =>
+  v === null ? 'n/a' : Number.isInteger(v) ? v.toLocaleString('en-US') : Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(3);
+
+function auditLines(a: Audit): string[] {
+  const cf = a.counterfactual;
+  const all = [...a.indicators, ...(cf?.indicators ?? [])];
+  if (!all.length) return [];
+  const w = Math.max(...all.map((i) => i.name.length), ...(cf?.effects ?? []).map((e) => e.metric.length));
+  return [
+    'audit (ground truth; formulas in docs/audit.md)',
+    ...a.indicators.map((i) => `  ${i.name.padEnd(w)}  ${figure(i.value)}`),
+    ...(cf
+      ? [
+          `against the counterfactual (${cf.description}), same seed:`,
+          ...cf.indicators.map((i) => `  ${i.name.padEnd(w)}  ${figure(i.value)}`),
+          ...cf.effects.map((e) => `  ${e.metric.padEnd(w)}  ${figure(e.actual)} vs ${figure(e.counterfactual)}${e.change === null ? '' : ` (${e.change >= 0 ? '+' : ''}${(100 * e.change).toFixed(1)}%)`}`),
+        ]
+      : []),
+  ];
 }

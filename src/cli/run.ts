@@ -11,6 +11,8 @@ export interface RunOptions {
   json?: string;
   csv?: string;
   quiet?: boolean;
+  /** The scenario's counterfactual, to run after it under the same seed (none: no paired audit). */
+  counterfactual?: Scenario;
 }
 
 /** Runs a validated scenario; returns the exit code. Outputs are written only for a complete run. */
@@ -23,28 +25,32 @@ export async function runCommand(scenario: Scenario, o: RunOptions & { version: 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const bar = process.stderr.isTTY ? progressBar(scenario.days) : undefined;
-  try {
-    let driver;
+  const one = async (s: Scenario, label: string) => {
+    const bar = process.stderr.isTTY ? progressBar(s.days, label) : undefined;
+    const from = performance.now();
     try {
-      driver = await simulate(scenario, {
+      return await simulate(s, {
         threads: o.threads,
         plugins: o.plugins,
         stop: () => signal !== undefined,
         progress: (day) => {
-          const secs = (performance.now() - started) / 1000;
-          bar?.update(day, { rate: ((scenario.agents * day) / secs / 1e6).toFixed(1) });
+          const secs = (performance.now() - from) / 1000;
+          bar?.update(day, { rate: ((s.agents * day) / secs / 1e6).toFixed(1) });
         },
       });
     } finally {
       bar?.stop();
     }
+  };
+  try {
+    const driver = await one(scenario, 'run');
+    const seconds = (performance.now() - started) / 1000;
+    const twin = signal || !o.counterfactual ? undefined : await one(o.counterfactual, 'counterfactual');
     if (signal) {
-      process.stderr.write(`interrupted at day ${driver.day} of ${scenario.days}: no output written\n`);
+      process.stderr.write(`interrupted${twin ? ' in the counterfactual run' : ''} at day ${(twin ?? driver).day} of ${scenario.days}: no output written\n`);
       return signal === 'SIGTERM' ? 143 : 130;
     }
-    const seconds = (performance.now() - started) / 1000;
-    const doc = runDocument(scenario, driver, { version: o.version, threads: o.threads, seconds });
+    const doc = runDocument(scenario, driver, { version: o.version, threads: o.threads, seconds }, twin);
     const world = driver.world;
     const files = [];
     if (o.json) files.push({ path: o.json, text: JSON.stringify(doc) + '\n' });
@@ -58,9 +64,9 @@ export async function runCommand(scenario: Scenario, o: RunOptions & { version: 
   }
 }
 
-function progressBar(total: number): SingleBar {
+function progressBar(total: number, label: string): SingleBar {
   const bar = new SingleBar({
-    format: 'day {value}/{total} [{bar}] {percentage}% | {rate} M agent-days/s | ETA {eta_formatted}',
+    format: `${label} day {value}/{total} [{bar}] {percentage}% | {rate} M agent-days/s | ETA {eta_formatted}`,
     stream: process.stderr,
     hideCursor: true,
     clearOnComplete: true,

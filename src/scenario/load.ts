@@ -20,6 +20,8 @@ export interface Overrides {
   seed?: string;
   /** `path=value` assignments; the value is read as YAML (`3`, `true`, `[1, 2]`, `text`). */
   set?: readonly string[];
+  /** Resolve the scenario's counterfactual: its `audit.counterfactual.set` applied after everything else. */
+  counterfactual?: boolean;
 }
 
 const MAX_EXTENDS = 8;
@@ -45,6 +47,16 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
     const path = eq > 0 ? parsePath(text.slice(0, eq)) : undefined;
     if (!path) throw problem('--set', [], 'path=value, e.g. modules.blacklist.params.below=550', JSON.stringify(text));
     assign(path, parseScenarioText(text.slice(eq + 1), `--set ${text.slice(0, eq)}`).value, `--set ${text.slice(0, eq)}`);
+  }
+  if (overrides.counterfactual) {
+    const changes = counterfactualSet(data);
+    if (!changes) throw problem(doc.file, ['audit', 'counterfactual'], 'a counterfactual to run (audit.counterfactual.set)', 'none', doc);
+    for (const [text, v] of Object.entries(changes)) {
+      const path = parsePath(text);
+      const by = `audit.counterfactual.set[${JSON.stringify(text)}]`;
+      if (!path) throw problem(by, [], 'a path into the scenario, e.g. modules.penalties.params.points', JSON.stringify(text));
+      assign(path, v, by);
+    }
   }
   // A value changed on the command line has no place in the file: its errors name the option.
   const changedBy = (path: Path): string | undefined =>
@@ -79,6 +91,13 @@ export function resolveScenario(doc: SourceDoc, library: ScenarioLibrary, regist
       }),
     );
   }
+}
+
+/** The counterfactual's changes, if the (merged, unvalidated) scenario has a well-formed set of them. */
+function counterfactualSet(data: unknown): Record<string, unknown> | undefined {
+  const get = (o: unknown, k: string): unknown => (typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>)[k] : undefined);
+  const set = get(get(get(data, 'audit'), 'counterfactual'), 'set');
+  return typeof set === 'object' && set !== null && !Array.isArray(set) ? (set as Record<string, unknown>) : undefined;
 }
 
 interface Layered {

@@ -59,6 +59,21 @@ export function scenarioSchema(registry: Registry) {
       .array(z.discriminatedUnion('module', entries as [(typeof entries)[number], ...(typeof entries)[number][]]))
       .min(1)
       .describe('Mechanisms, in the order they run within each phase'),
+    audit: z
+      .strictObject({
+        counterfactual: z
+          .strictObject({
+            description: z.string().min(1).describe('What the counterfactual world lacks, e.g. "no points for petitions"'),
+            set: z
+              .record(z.string().min(1), z.unknown())
+              .refine((s) => Object.keys(s).length > 0, 'at least one change')
+              .describe('Changes that make the counterfactual, as --set paths and their values'),
+          })
+          .optional()
+          .describe('The same run with the system switched off, run under the same seed to measure chilling and deterrence as paired differences'),
+      })
+      .prefault({})
+      .describe('How the run is audited'),
     output: z
       .strictObject({
         metrics: z.array(z.string()).optional().describe('Metrics to report, in this order (default: all)'),
