@@ -8,6 +8,7 @@ import { grades } from './grades.ts';
 import { groupAudit } from './group-audit.ts';
 import { jointPunishment } from './joint-punishment.ts';
 import { ledger } from './ledger.ts';
+import { listingAudit } from './listing-audit.ts';
 import { observation } from './observation.ts';
 import { penalties } from './penalties.ts';
 import { population } from './population.ts';
@@ -29,6 +30,7 @@ export const MODULES = {
   [grades.name]: grades,
   [sanctions.name]: sanctions,
   [groupAudit.name]: groupAudit,
+  [listingAudit.name]: listingAudit,
   [adaptation.name]: adaptation,
   [economy.name]: economy,
   [courtEnforcement.name]: courtEnforcement,
