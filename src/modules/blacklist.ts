@@ -6,6 +6,9 @@ import { column, days, points } from './params.ts';
  * A blacklist triggered by a score threshold, for a fixed period, extended while the score has not
  * recovered. It keeps, as ground truth, the points each agent lost to accepted false reports since
  * its last delisting: a listing that those points alone caused is counted as wrongful.
+ *
+ * With `immuneColumn` (kept by `appeals`), an agent immune after a successful appeal is not listed,
+ * and is delisted if listed: the list has one writer, so an appeal acts through it.
  */
 export const blacklist = defineModule({
   name: 'blacklist',
@@ -20,6 +23,7 @@ export const blacklist = defineModule({
     column: column('listed', 'Column with the listing status'),
     untilColumn: column('listedUntil', 'Column with the day a listing is reviewed'),
     falsePointsColumn: column('falsePoints', 'Accumulator of points lost to accepted false reports'),
+    immuneColumn: z.string().optional().describe('Column (u16) that is non-zero while an agent is immune from listing (a won appeal): it is delisted and not listed'),
   }),
   declare: (p) => ({
     columns: [
@@ -33,7 +37,7 @@ export const blacklist = defineModule({
         description: 'points lost to accepted false reports since the last delisting (ground truth)',
       },
     ],
-    uses: [{ name: p.scoreColumn, type: 'i32' }],
+    uses: [{ name: p.scoreColumn, type: 'i32' }, ...(p.immuneColumn ? [{ name: p.immuneColumn, type: 'u16' as const }] : [])],
     metrics: [
       { name: 'listed', kind: 'gauge', description: 'agents on the blacklist' },
       { name: 'newListings', kind: 'counter', description: 'agents put on the blacklist' },
@@ -47,6 +51,7 @@ export const blacklist = defineModule({
     const listed = w.column(p.column, 'u8');
     const until = w.column(p.untilColumn, 'i32');
     const falsePts = w.column(p.falsePointsColumn, 'i32');
+    const immune = p.immuneColumn ? w.column(p.immuneColumn, 'u16') : undefined;
     const { below, days: period, extend } = p;
     const [listedSlot, newSlot, wrongSlot, delSlot] = ['listed', 'newListings', 'wrongfulListings', 'delistings'].map((name) => w.metric(name));
     return {
@@ -54,7 +59,13 @@ export const blacklist = defineModule({
         let nListed = 0, nNew = 0, nWrong = 0, nDel = 0;
         for (let i = lo; i < hi; i++) {
           const s = score[i]!;
-          if (!listed[i]) {
+          if (immune && immune[i]) {
+            if (listed[i]) {
+              listed[i] = 0;
+              falsePts[i] = 0;
+              nDel++;
+            }
+          } else if (!listed[i]) {
             if (s < below) {
               listed[i] = 1;
               until[i] = step + period;

@@ -38,6 +38,7 @@ export const economy = defineModule({
       { name: 'savings', type: 'f32', description: 'savings (yuan)' },
       { name: 'debt', type: 'f32', description: 'debt owed and unpaid (yuan)' },
       { name: 'inDefault', type: 'u8', truth: true, description: 'owes a debt it cannot pay' },
+      { name: 'expenses', type: 'i32', accumulator: true, description: 'money other mechanisms took today (repair, black market, fraud), paid from savings at the end of the day (yuan)' },
     ],
     uses: [{ name: p.ageColumn, type: 'u8' }, ...(p.sanctionedColumn ? [{ name: p.sanctionedColumn, type: 'u16' as const }] : [])],
     streams: [p.stream],
@@ -53,6 +54,8 @@ export const economy = defineModule({
   }),
   bind(p, w) {
     const [income, savings, debt, inDefault] = [w.column('income', 'f32'), w.column('savings', 'f32'), w.column('debt', 'f32'), w.column('inDefault', 'u8')];
+    // Other mechanisms spend through this accumulator, so savings keep a single writer.
+    const expenses = w.column('expenses', 'i32');
     const age = w.column(p.ageColumn, 'u8');
     const sanctioned = p.sanctionedColumn ? w.column(p.sanctionedColumn, 'u16') : undefined;
     const inc = lognormalOf(p.income.mean, p.income.sigma);
@@ -80,8 +83,14 @@ export const economy = defineModule({
         for (let i = lo; i < hi; i++) {
           const hit = sanctioned !== undefined && sanctioned[i] !== 0;
           const earned = income[i]! * (hit ? 1 - p.sanctionCut : 1);
-          let s = savings[i]! + earned * keep;
+          let s = savings[i]! + earned * keep - expenses[i]!;
+          expenses[i] = 0;
           let d = debt[i]!;
+          // Spending beyond one's savings is borrowed.
+          if (s < 0) {
+            d -= s;
+            s = 0;
+          }
           if (planes[i - lo]! < shockT) d += lognormal(words.at(i, step, p.stream, 1), amount.mu, amount.sigma);
           if (d > 0) {
             const pay = d < s ? d : s;

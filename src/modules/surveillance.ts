@@ -8,7 +8,8 @@ import { popcount } from './acts.ts';
 /**
  * What the system sees of what people really do: each act of a category is observed with that
  * category's coverage, scaled for the agent's group (cameras and data-sharing are denser in some
- * places than in others). It writes the system's belief beside the truth, act by act.
+ * places than in others), and for an agent who has learned to evade, by 1 - evasion. It writes the
+ * system's belief beside the truth, act by act.
  */
 export const surveillance = defineModule({
   name: 'surveillance',
@@ -21,13 +22,18 @@ export const surveillance = defineModule({
       .describe('Probability that an act of each category (by name, as in acts) is observed; categories not named are never observed'),
     groupColumn: z.string().optional().describe('Column with a group whose coverage differs (e.g. registration)'),
     groupFactor: z.array(z.number().min(0)).default([]).describe('Coverage multiplier for group 0, 1, ... (1 for groups not listed)'),
+    evasionColumn: z.string().optional().describe('Column with each agent\'s evasion in [0, 1] (the evasion module), which scales its coverage by 1 - evasion'),
     actsColumn: column('acts', 'Column with the acts, bit per category'),
     column: column('observedActs', 'Column with the acts observed today, bit per category'),
     stream: stream(5, 'Stream whose words decide what is observed (word k for category k)'),
   }),
   declare: (p) => ({
     columns: [{ name: p.column, type: 'u8', description: 'acts observed today, bit per category as in the acts column' }],
-    uses: [{ name: p.actsColumn, type: 'u8' }, ...(p.groupColumn ? [{ name: p.groupColumn, type: 'u8' as const }] : [])],
+    uses: [
+      { name: p.actsColumn, type: 'u8' },
+      ...(p.groupColumn ? [{ name: p.groupColumn, type: 'u8' as const }] : []),
+      ...(p.evasionColumn ? [{ name: p.evasionColumn, type: 'f32' as const }] : []),
+    ],
     streams: [p.stream],
     metrics: [{ name: 'actsObserved', kind: 'counter', description: 'acts observed by the authorities' }],
     phases: { act: 'observes each of the agent\'s acts with its coverage' },
@@ -36,6 +42,7 @@ export const surveillance = defineModule({
     const actsCol = w.column(p.actsColumn, 'u8');
     const seen = w.column(p.column, 'u8');
     const group = p.groupColumn ? w.column(p.groupColumn, 'u8') : undefined;
+    const evasion = p.evasionColumn ? w.column(p.evasionColumn, 'f32') : undefined;
     const categories = knownCategories(w.spec(p.actsColumn).labels, Object.keys(p.coverage), 'surveillance', 'coverage');
     // thresholds[g * K + k]: coverage of category k for group g, as a word threshold.
     const K = categories.length;
@@ -57,9 +64,11 @@ export const surveillance = defineModule({
             // Only agents who acted draw, each from its own address.
             words.at(i, step, p.stream);
             const base = (group ? Math.min(group[i]!, last) : 0) * K;
+            // Scaling the threshold keeps the words drawn as they were: the same dice with or without evasion.
+            const keep = evasion ? 1 - evasion[i]! : 1;
             for (let k = 0; k < K; k++) {
               const w0 = words.next();
-              if (a & (1 << k) && w0 < thresholds[base + k]!) s |= 1 << k;
+              if (a & (1 << k) && w0 < thresholds[base + k]! * keep) s |= 1 << k;
             }
             count += popcount(s);
           }
