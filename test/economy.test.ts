@@ -81,3 +81,35 @@ describe('court-enforcement', () => {
     expect(Array.from(w.columns.listed!.array)).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
   });
 });
+
+describe('wilful debtors', () => {
+  it('keep their savings while unlisted, pay under the list, and are marked as ground truth', () => {
+    const n = 8;
+    const w = compileWorld(
+      MODULES,
+      { n, days: 6, seed: 4n },
+      [
+        use('population', { childShare: 0, retiredShare: 0 }),
+        use('traits', { traits: { ruleBreaking: { mean: 1, sigma: 0 } } }),
+        use('economy', { income: { mean: 100, sigma: 0 }, spending: 0.5, savings: { days: 0 }, shock: { rate: 0 }, wilful: { trait: 'ruleBreaking', above: 2, comply: 1 } }),
+        use('court-enforcement', { graceDays: 2 }),
+      ],
+      { household: { streams: [], build: () => blocks(n, 4) } },
+    );
+    const driver = new LocalDriver(w, MODULES);
+    // Agents 4-7 are wilful; everyone owes 120, which two days of saving (50 a day) would not cover but three would.
+    w.columns.ruleBreaking!.array.set([1, 1, 1, 1, 3, 3, 3, 3]);
+    w.columns.debt!.array.fill(120);
+    const col = (name: string) => Array.from(w.columns[name]!.array);
+    driver.advanceSync(3);
+    // Day 2: the honest have paid; the wilful kept 150 and are listed (3 days > 2).
+    expect(col('debt')).toEqual([0, 0, 0, 0, 120, 120, 120, 120]);
+    expect(col('wilfulDefault')).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(col('listed')).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    driver.advanceSync(1);
+    // Day 3: listed, they comply (probability 1) and pay from what they kept: 150 + 50 - 120.
+    expect(col('debt')).toEqual(new Array(8).fill(0));
+    expect(col('savings').slice(4)).toEqual([80, 80, 80, 80]);
+    expect(col('wilfulDefault')).toEqual(new Array(8).fill(0));
+  });
+});

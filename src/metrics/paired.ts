@@ -9,8 +9,8 @@ export interface PairedEffect {
   change: number | null;
 }
 
-/** Counters compared between the twins: acts of every category and kind, and the harms that follow. */
-const PAIRED = /Acts$|^newDefaults$|^newListings$|^defaultsUnderSanction$/;
+/** Metrics compared between the twins: acts of every category and kind, and the harms that follow (debtors: person-days in default). */
+const PAIRED = /Acts$|^newDefaults$|^newListings$|^defaultsUnderSanction$|^debtors$/;
 
 /**
  * Paired differences between a run and its counterfactual. Both ran under the same seed, so the

@@ -27,6 +27,15 @@ export const economy = defineModule({
       .prefault({})
       .describe('Debts falling due: daily probability and lognormal amount'),
     sanctionCut: z.number().min(0).max(1).default(0.2).describe('Share of income lost on a day under any sanction'),
+    wilful: z
+      .strictObject({
+        trait: column('ruleBreaking', 'Trait column (f32) that makes a debtor wilful'),
+        above: z.number().default(2).describe('Agents whose trait is above this do not pay while they can avoid it'),
+        comply: z.number().min(0).max(1).default(0.01).describe('Daily probability that a wilful debtor on the list pays (sanctions\' pressure)'),
+        listedColumn: column('listed', 'Column (u8) with the listing status that presses wilful debtors'),
+      })
+      .optional()
+      .describe('Wilful debtors, who could pay but refuse until listed: those the court list is meant for (>70% of enforceable debtors evaded before the list [S11]); absent: everyone pays what savings allow'),
     ageColumn: column('ageBand', 'Column with the age band'),
     sanctionedColumn: z.string().optional().describe('Column with the sanctions applied (u16), when sanctions cut income'),
     stream: stream(6, 'Stream of the debts (block 0 decides, block 1 sizes)'),
@@ -37,10 +46,15 @@ export const economy = defineModule({
       { name: 'income', type: 'f32', description: 'daily income before sanctions (yuan)' },
       { name: 'savings', type: 'f32', description: 'savings (yuan)' },
       { name: 'debt', type: 'f32', description: 'debt owed and unpaid (yuan)' },
-      { name: 'inDefault', type: 'u8', truth: true, description: 'owes a debt it cannot pay' },
+      { name: 'inDefault', type: 'u8', truth: true, description: 'owes a debt it has not paid (cannot, or wilfully will not)' },
+      ...(p.wilful ? [{ name: 'wilfulDefault', type: 'u8' as const, truth: true, description: 'in default on a debt it refuses to pay (a wilful debtor; ground truth)' }] : []),
       { name: 'expenses', type: 'i32', accumulator: true, description: 'money other mechanisms took today (repair, black market, fraud), paid from savings at the end of the day (yuan)' },
     ],
-    uses: [{ name: p.ageColumn, type: 'u8' }, ...(p.sanctionedColumn ? [{ name: p.sanctionedColumn, type: 'u16' as const }] : [])],
+    uses: [
+      { name: p.ageColumn, type: 'u8' },
+      ...(p.sanctionedColumn ? [{ name: p.sanctionedColumn, type: 'u16' as const }] : []),
+      ...(p.wilful ? [{ name: p.wilful.trait, type: 'f32' as const }, { name: p.wilful.listedColumn, type: 'u8' as const, optional: true }] : []),
+    ],
     streams: [p.stream],
     setupStreams: [p.setupStream],
     metrics: [
@@ -63,6 +77,9 @@ export const economy = defineModule({
     const amount = lognormalOf(p.shock.mean, p.shock.sigma);
     const shockT = threshold(p.shock.rate);
     const keep = 1 - p.spending;
+    const wilful = p.wilful
+      ? { trait: w.column(p.wilful.trait, 'f32'), listed: w.maybeColumn(p.wilful.listedColumn, 'u8'), above: p.wilful.above, comply: threshold(p.wilful.comply), truth: w.column('wilfulDefault', 'u8') }
+      : undefined;
     const dice = new Dice(DICE_STRIDE);
     const slots = ['incomeSum', 'savingsSum', 'debtors', 'newDefaults', 'defaultsUnderSanction'].map((name) => w.metric(name));
     return {
@@ -91,8 +108,12 @@ export const economy = defineModule({
             d -= s;
             s = 0;
           }
-          if (planes[i - lo]! < shockT) d += lognormal(words.at(i, step, p.stream, 1), amount.mu, amount.sigma);
-          if (d > 0) {
+          // Children take on no debts of their own.
+          if (planes[i - lo]! < shockT && age[i] !== 0) d += lognormal(words.at(i, step, p.stream, 1), amount.mu, amount.sigma);
+          // A wilful debtor pays only when the list presses it, and then only some days (word 1).
+          const isWilful = wilful !== undefined && wilful.trait[i]! > wilful.above;
+          const refuses = isWilful && !(wilful.listed?.[i] && planes[DICE_STRIDE + i - lo]! < wilful.comply);
+          if (d > 0 && !refuses) {
             const pay = d < s ? d : s;
             s -= pay;
             d -= pay;
@@ -105,6 +126,7 @@ export const economy = defineModule({
             if (hit) trapped++;
           }
           inDefault[i] = now;
+          if (wilful) wilful.truth[i] = isWilful && now ? 1 : 0;
           got += Math.round(earned);
           saved += Math.round(savings[i]!);
           owing += now;
