@@ -12,16 +12,16 @@ const categories = [
 ];
 
 /** Everyone litters and petitions every day; surveillance and penalties as given; one day. */
-function run(surveillance: Record<string, unknown>, penalties: Record<string, unknown>, n = 4000) {
+function run(surveillance: Record<string, unknown>, penalties: Record<string, unknown>, n = 4000, days = 1) {
   const world = compileWorld(
     MODULES,
-    { n, days: 1, seed: 11n },
+    { n, days, seed: 11n },
     [use('population', { dimensions: { registration: { urban: 0.5, rural: 0.5 } } }), use('acts', { categories }), use('surveillance', surveillance), use('penalties', penalties), use('ledger')],
     { household: { streams: [], build: () => blocks(n, 4) } },
   );
   const driver = new LocalDriver(world, MODULES);
-  driver.advanceSync(1);
-  const metric = (name: string) => driver.series[world.metrics.find((m) => m.name === name)!.slot]!;
+  driver.advanceSync(days);
+  const metric = (name: string, day = 0) => driver.series[day * world.metricWidth + world.metrics.find((m) => m.name === name)!.slot]!;
   const col = (name: string) => world.columns[name]!.array;
   return { metric, col };
 }
@@ -63,8 +63,22 @@ describe('surveillance and penalties', () => {
     expect(Math.abs(petition / 1e5 - 0.6)).toBeLessThan(5 * Math.sqrt(0.24 / 1e5));
   });
 
+  it('add data sources from the day their agreements take effect, each missing an act independently', () => {
+    const sources = [
+      { name: 'cameras', from: 2, coverage: { litter: 1 } },
+      { name: 'platforms', from: 1, coverage: { petition: 0.5 } },
+    ];
+    const r = run({ coverage: { petition: 0.5 }, sources }, { points: {}, lawful: [] }, 100_000, 3);
+    // Day 0: petitions at 0.5; day 1: 1 - 0.5 x 0.5 = 0.75; day 2: litter too, always.
+    const near = (x: number, p: number) => expect(Math.abs(x / 1e5 - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / 1e5));
+    near(r.metric('actsObserved', 0), 0.5);
+    near(r.metric('actsObserved', 1), 0.75);
+    near(r.metric('actsObserved', 2) - 1e5, 0.75);
+  });
+
   it('refuse categories the acts do not have', () => {
     expect(() => run({ coverage: { speeding: 1 } }, {})).toThrow(CompileError);
     expect(() => run({ coverage: {} }, { points: { speeding: 1 } })).toThrow(/speeding/);
+    expect(() => run({ coverage: {}, sources: [{ name: 'x', coverage: { speeding: 1 } }] }, {})).toThrow(/speeding/);
   });
 });
