@@ -2,6 +2,8 @@
 // invocation so that the ratios compare like with like on a shared, noisy machine.
 // Each configuration runs --repeat times, interleaved, and the best run counts: on a shared machine
 // the best is the run least disturbed by others.
+// Then the flagship scenario, planning-outline, once at --flagship-agents on the most threads
+// (--flagship-agents 0 skips it).
 // Usage: npm run bench [-- --agents N --days D --repeat R]      npm run bench:10m   (10 M agents x 365 days)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,6 +15,8 @@ const { values } = parseArgs({
     days: { type: 'string', default: '365' },
     threads: { type: 'string', default: '1,2' },
     repeat: { type: 'string', default: '3' },
+    'flagship-agents': { type: 'string', default: '1000000' },
+    'flagship-days': { type: 'string', default: '365' },
   },
 });
 const { agents, days } = values;
@@ -20,8 +24,8 @@ const threadCounts = values.threads.split(',').map(Number);
 const reference = new URL('../../shared/reference-model/c-reference.sh', import.meta.url).pathname;
 const hasCc = spawnSync('sh', ['-c', 'command -v cc'], { encoding: 'utf8' }).status === 0;
 
-const engine = (t) => {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', new URL('./run-one.mjs', import.meta.url).pathname, 'rm1', agents, days, `${t}`], {
+const engine = (t, scenario = 'rm1', n = agents, d = days) => {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', new URL('./run-one.mjs', import.meta.url).pathname, scenario, n, d, `${t}`], {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`engine run failed: ${r.stderr}`);
@@ -64,3 +68,13 @@ if (one && two) {
 if (one && c[1]) console.log(`engine / C on one thread: ${(one.agentDaysPerSecond / c[1]).toFixed(2)}x (target >= 0.5x)`);
 const hashes = new Set(rows.map((r) => r.stateHash));
 console.log(`stateHash identical across thread counts: ${hashes.size === 1 ? 'yes' : 'NO'} (${[...hashes].join(', ')})`);
+
+const flagshipAgents = Number(values['flagship-agents']);
+if (flagshipAgents > 0) {
+  const t = Math.max(...threadCounts);
+  const f = engine(t, 'planning-outline', values['flagship-agents'], values['flagship-days']);
+  console.log(
+    `flagship planning-outline, ${flagshipAgents.toLocaleString('en-US')} agents x ${f.days} days, ${t} thread(s): ${f.seconds.toFixed(1)} s (${f.setupSeconds.toFixed(1)} set-up + ${f.daySeconds.toFixed(1)} days), ` +
+      `${fmt(f.agentDaysPerSecond)} M agent-days/s, ${f.bytesPerAgent.toFixed(0)} bytes/agent, peak RSS ${f.peakRssMiB.toFixed(0)} MiB (one run; the paired counterfactual of sclab run doubles it)`,
+  );
+}

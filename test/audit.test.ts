@@ -168,7 +168,7 @@ describe('the paired counterfactual', () => {
   });
 
   it('computes each effect from the two runs\' sums', () => {
-    const reader = (sums: Record<string, number>) => ({ days: 1, n: 1, has: (k: string) => k in sums, sum: (k: string) => sums[k]!, last: (k: string) => sums[k]!, firstDay: () => null });
+    const reader = (sums: Record<string, number>) => ({ days: 1, n: 1, has: (k: string) => k in sums, sum: (k: string) => sums[k]!, last: (k: string) => sums[k]!, firstDrop: () => null });
     const { indicators, effects } = pairedEffects(reader({ lawfulActs: 80, seriousActs: 5, minorActs: 15 }), reader({ lawfulActs: 100, seriousActs: 10, minorActs: 30 }), ['lawfulActs', 'seriousActs']);
     expect(indicators.map((i) => [i.name, i.value])).toEqual([
       ['chillingEffect', 0.19999999999999996],

@@ -288,6 +288,14 @@ describe('approval', () => {
     expect(r.series('programmeInForce').slice(12)).toEqual([0, 0]);
   });
 
+  it('starts on its launch day: before it, no points are taken', () => {
+    const events = Array.from({ length: 5 }, (_, d): [number, number, number] => [d, 4, 1]);
+    const r = sanctioned({ launch: 2 }, 5, events);
+    r.driver.advanceSync(5);
+    expect(r.series('programmeInForce')).toEqual([0, 0, 8, 8, 8]);
+    expect(r.series('pointsDeducted')).toEqual([0, 0, 100, 100, 100]);
+  });
+
   it('never ends the programme without `abandonBelow`', () => {
     const r = sanctioned({}, 10);
     r.driver.advanceSync(10);

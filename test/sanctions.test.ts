@@ -57,7 +57,7 @@ function travelWorld(sanctions: unknown[], days: number, opts: { inForce?: numbe
     { n: 8, days, seed: 3n },
     [
       useR('population'),
-      useR('acts', { categories: opts.acts ?? [{ name: 'flight', rate: 1, kind: 'lawful' }, { name: 'train', rate: 0, kind: 'lawful' }] }),
+      useR('acts', { categories: opts.acts ?? [{ name: 'flight', rate: 1, kind: 'routine' }, { name: 'train', rate: 0, kind: 'routine' }] }),
       useR('ledger'),
       useR('blacklist'),
       useR('programme', { inForce: opts.inForce ?? 1 }),

@@ -40,7 +40,9 @@ export function runDocument(s: Scenario, driver: Driver, info: { version: string
   const audit: Audit = { indicators: auditIndicators(world, driver.series, driver.day), byGroup: groupBurdens(world, driver.series, driver.day) };
   const cf = s.audit.counterfactual;
   if (twin && cf) {
-    const names = world.metrics.map((m) => m.name);
+    // The acts module's metrics: acts by category and by kind.
+    const actsIds = new Set(world.modules.filter((m) => m.module === 'acts').map((m) => m.id));
+    const names = world.metrics.filter((m) => actsIds.has(m.owner)).map((m) => m.name);
     audit.counterfactual = { description: cf.description, ...pairedEffects(metricReader(world, driver.series, driver.day), metricReader(twin.world, twin.series, twin.day), names) };
   }
   return {

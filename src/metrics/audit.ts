@@ -18,8 +18,8 @@ export interface MetricReader {
   /** Sum over all days: a counter's total, a gauge's person-days. */
   sum(name: string): number;
   last(name: string): number;
-  /** The first day on which a gauge equals `value`, or null. */
-  firstDay(name: string, value: number): number | null;
+  /** The first day on which a gauge falls to 0 after having been above it, or null. */
+  firstDrop(name: string): number | null;
 }
 
 export function metricReader(world: World, series: Float64Array, days: number): MetricReader {
@@ -35,8 +35,10 @@ export function metricReader(world: World, series: Float64Array, days: number): 
       return s;
     },
     last: (name) => (days > 0 ? at(name, days - 1) : 0),
-    firstDay(name, value) {
-      for (let d = 0; d < days; d++) if (at(name, d) === value) return d;
+    firstDrop(name) {
+      let d = 0;
+      while (d < days && at(name, d) === 0) d++;
+      for (; d < days; d++) if (at(name, d) === 0) return d;
       return null;
     },
   };
@@ -148,9 +150,9 @@ const FROM_METRICS: Definition[] = [
   },
   {
     name: 'abandonedOnDay',
-    formula: 'first day on which programmeInForce is 0 (none: never abandoned)',
+    formula: 'first day on which programmeInForce falls to 0 after the launch (none: never abandoned)',
     needs: ['programmeInForce'],
-    value: (r) => r.firstDay('programmeInForce', 0),
+    value: (r) => r.firstDrop('programmeInForce'),
   },
 ];
 

@@ -9,17 +9,18 @@ export interface PairedEffect {
   change: number | null;
 }
 
-/** Metrics compared between the twins: acts of every category and kind, and the harms that follow (debtors: person-days in default). */
-const PAIRED = /Acts$|^newDefaults$|^newListings$|^defaultsUnderSanction$|^debtors$/;
+/** Besides the acts, the harms compared between the twins (debtors: person-days in default). */
+const HARMS = ['debtors', 'newDefaults', 'defaultsUnderSanction', 'newListings'];
 
 /**
- * Paired differences between a run and its counterfactual. Both ran under the same seed, so the
+ * Paired differences between a run and its counterfactual, for the given metrics of acts and the
+ * harms. Both ran under the same seed, so the
  * same agents drew the same random numbers wherever the system did not change their path (common
  * random numbers): the difference is the system's effect on this population, not sampling noise.
  */
-export function pairedEffects(actual: MetricReader, counterfactual: MetricReader, names: readonly string[]): { indicators: Indicator[]; effects: PairedEffect[] } {
-  const effects: PairedEffect[] = names
-    .filter((name) => PAIRED.test(name) && actual.has(name) && counterfactual.has(name))
+export function pairedEffects(actual: MetricReader, counterfactual: MetricReader, acts: readonly string[]): { indicators: Indicator[]; effects: PairedEffect[] } {
+  const effects: PairedEffect[] = [...acts, ...HARMS]
+    .filter((name) => actual.has(name) && counterfactual.has(name))
     .map((metric) => {
       const [a, c] = [actual.sum(metric), counterfactual.sum(metric)];
       return { metric, actual: a, counterfactual: c, change: c > 0 ? a / c - 1 : null };

@@ -3,14 +3,14 @@ import { DICE_STRIDE as CHUNK, defineModule } from '../core/engine/module.ts';
 import { Dice } from '../core/rng/dice.ts';
 import { column, stream } from './params.ts';
 
-const KINDS = ['serious', 'minor', 'lawful'] as const;
+const KINDS = ['serious', 'minor', 'lawful', 'routine'] as const;
 
 const category = z.strictObject({
   name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'a name in camelCase'),
   rate: z.number().min(0).max(1).describe('Daily probability for an agent whose trait is 1'),
   kind: z
-    .enum(['serious', 'minor', 'lawful'])
-    .describe('serious: a real violation (fraud, defaulting on a judgment); minor: an incivility (jaywalking); lawful: protected expression (petitioning, criticism)'),
+    .enum(KINDS)
+    .describe('serious: a real violation (fraud, defaulting on a judgment); minor: an incivility (jaywalking); lawful: protected expression (petitioning, criticism), whose loss is the chilling effect; routine: an everyday lawful act that sanctions may block (buying a ticket)'),
   trait: z.string().optional().describe('Trait column that multiplies the rate, when given'),
 });
 
@@ -71,7 +71,7 @@ export const acts = defineModule({
       scale: c.rate * 4294967296,
       trait: c.trait ? w.column(c.trait, 'f32') : undefined,
       bit: 1 << k,
-      rule: c.kind !== 'lawful' ? 1 : 0,
+      rule: c.kind === 'serious' || c.kind === 'minor' ? 1 : 0,
       slot: w.metric(`${c.name}Acts`),
       kindSlot: w.metric(`${c.kind}Acts`),
     }));

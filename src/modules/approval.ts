@@ -36,6 +36,7 @@ export const approval = defineModule({
       .max(1)
       .optional()
       .describe('Mean approval below which, held for abandonDays consecutive days, the programme is abandoned the next day (absent: never; illustrative)'),
+    launch: z.number().int().min(0).default(0).describe('Day the programme comes into force; before it nothing it governs applies (a counterfactual sets it beyond the horizon)'),
     abandonDays: z.number().int().min(1).default(30).describe('Consecutive days of mean approval below abandonBelow that end the programme (illustrative)'),
     column: column('approval', 'Column with each agent\'s approval, in [0, 1]'),
     inForceColumn: column('inForce', 'Column that is 1 while the programme is in force, the same for every agent'),
@@ -98,7 +99,7 @@ export const approval = defineModule({
     return {
       act(lo, hi, step, t) {
         // Once per call: every agent holds the same value, so the first one's yesterday is everyone's.
-        let on = inForce[lo]!;
+        let on = step < p.launch ? 0 : step === p.launch ? 1 : inForce[lo]!;
         if (on && abandonBelow !== undefined && step >= abandonDays) {
           let below = true;
           for (let d = step - abandonDays; d < step && below; d++) below = tally.total(d) < limit;

@@ -42,11 +42,11 @@ export const SANCTION_CATALOGUE: readonly SanctionConfig[] = [
  * (about 685 days, a mean stock of (6.73 + 13) / 2 M listed) flight refusals rose by 11.31 M and
  * train refusals by 3.25 M [S32][S39], 0.0017 and 0.0005 a day, a ratio of about 3.5 (calibration
  * target 2: 2.8 to 4.5). Rough: "times" are refusals, not persons, and the stock may count records
- * rather than persons. Travel is lawful: give it no points and no surveillance coverage.
+ * rather than persons. Travel is routine (lawful, not expression): give it no points and no surveillance coverage.
  */
 export const TRAVEL_ACTS = [
-  { name: 'flight', rate: 0.0017, kind: 'lawful' },
-  { name: 'train', rate: 0.0005, kind: 'lawful' },
+  { name: 'flight', rate: 0.0017, kind: 'routine' },
+  { name: 'train', rate: 0.0005, kind: 'routine' },
 ] as const;
 
 /**

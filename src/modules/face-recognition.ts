@@ -12,6 +12,9 @@ import { column, probability, stream } from './params.ts';
  * identity with probability 1 - exp(-rate x gallery x group factor), and the points fall on someone
  * who did nothing. Neither the system nor that person can tell; the simulation marks them.
  */
+/** Draws for a lookalike of the actor's group before settling for anyone (a group of 1% is missed with probability 0.99^256 < 0.08). */
+const MAX_TRIES = 256;
+
 export const faceRecognition = defineModule({
   name: 'face-recognition',
   title: 'Face recognition',
@@ -95,9 +98,9 @@ export const faceRecognition = defineModule({
             for (let c = 0; c < cats.length; c++) {
               const { k, bit, points } = cats[c]!;
               if (!(a & bit)) continue;
-              // A fixed address per (agent, day, category): changing one category's settings leaves
+              // A fixed address per (agent, day, category), 1024 blocks apart: changing one category's settings leaves
               // the other categories' draws as they were.
-              words.at(i, step, p.stream, k << 4);
+              words.at(i, step, p.stream, k << 10);
               if (words.next() >= detect) continue;
               nSearch++;
               if (words.next() >= ft || n < 2) {
@@ -106,9 +109,18 @@ export const faceRecognition = defineModule({
                 if (points) Atomics.add(pending, i, -points);
                 continue;
               }
-              // The lookalike: any agent but the actor, uniformly.
+              // The lookalike: any agent but the actor, uniformly; with groups, one of the actor's own
+              // group (error rates that differ by group fall on that group [NIST FRVT]), found by
+              // drawing until one is, within a bound.
               let j = boundedInt(words, n - 1);
               if (j >= i) j++;
+              if (group) {
+                const own = group[i];
+                for (let tries = 1; group[j] !== own && tries < MAX_TRIES; tries++) {
+                  j = boundedInt(words, n - 1);
+                  if (j >= i) j++;
+                }
+              }
               nFalse++;
               ptsFalse += points;
               if (points) Atomics.add(pending, j, -points);
