@@ -50,6 +50,31 @@ describe('acts', () => {
     expect(new Set(lawfulOnly.col('violated'))).toEqual(new Set([0]));
   });
 
+  it('count acts by kind, keep routine acts apart from expression, and count serious violations per agent', () => {
+    const days = 3;
+    const { col, world, driver } = actsWorld(
+      100,
+      { dissent: { mean: 1, sigma: 0 } },
+      [
+        { name: 'fraud', rate: 1, kind: 'serious' },
+        { name: 'litter', rate: 1, kind: 'minor' },
+        { name: 'speak', rate: 1, kind: 'lawful' },
+        { name: 'fly', rate: 1, kind: 'routine' },
+      ],
+      days,
+    );
+    const total = (name: string) => {
+      const slot = world.metrics.find((m) => m.name === name)!.slot;
+      let sum = 0;
+      for (let d = 0; d < days; d++) sum += driver.series[d * world.metricWidth + slot]!;
+      return sum;
+    };
+    expect(['seriousActs', 'minorActs', 'lawfulActs', 'routineActs'].map(total)).toEqual([300, 300, 300, 300]);
+    expect(new Set(col('seriousCount'))).toEqual(new Set([3]));
+    const routine = actsWorld(10, { dissent: { mean: 1, sigma: 0 } }, [{ name: 'fly', rate: 1, kind: 'routine' }]);
+    expect(new Set(routine.col('violated'))).toEqual(new Set([0]));
+  });
+
   it('scale their rates by the trait and count each category', () => {
     const n = 200_000;
     const { col, world, driver } = actsWorld(n, { ruleBreaking: { mean: 2, sigma: 0 }, dissent: { mean: 1e-9, sigma: 0 } }, [

@@ -140,6 +140,27 @@ describe('face-recognition', () => {
     nearRate(grown.metric('falseMatches', 1), n, 1 - Math.exp(-2 * x));
   });
 
+  it('draws the lookalike from the actor\'s own group, so a group\'s higher error rate falls on that group', () => {
+    const n = 20_000;
+    const r = run(n, 1, [
+      use('population', { dimensions: { ethnicity: { majority: 0.9, minority: 0.1 } } }),
+      use('acts', { categories: allJaywalk }),
+      use('ledger'),
+      face({ falseMatchRate: 1, groupColumn: 'ethnicity', groupFactor: [1, 1] }),
+    ]);
+    // Everyone acts and every search names a lookalike: if each stays in its group, the minority
+    // is named exactly as many times as it has members (a uniform draw would give it about 10% of n).
+    const group = r.col('ethnicity');
+    const named = r.col('score').map((s) => (1000 - s) / 7);
+    let members = 0, namedInMinority = 0;
+    for (let i = 0; i < n; i++) {
+      members += group[i]!;
+      if (group[i]) namedInMinority += named[i]!;
+    }
+    expect(members).toBeGreaterThan(1000);
+    expect(namedInMinority).toBe(members);
+  });
+
   it('detects at its rate, and not an agent whose evasion is 1', () => {
     const n = 100_000;
     const r = run(n, 1, [use('acts', { categories: allJaywalk }), use('ledger'), face({ detection: 0.3, falseMatchRate: 0 })]);
