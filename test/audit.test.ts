@@ -70,6 +70,11 @@ describe('listing audit', () => {
     expect(r.sum('sanctionedInnocents')).toBe(3);
     const figures = Object.fromEntries(auditIndicators(w, driver.series, 4).map((i) => [i.name, i.value]));
     expect(figures).toMatchObject({ listingPrecision: 0.5, listingRecall: 0.5, wrongfulListingShare: 0.5, meanDaysToDelisting: 3, sanctionedInnocentDays: 3 });
+
+    // Without a list (a grade-based system), only the sanctions are audited.
+    const sanctionsOnly = world(registry, [use('scripted'), use('listing-audit', { listedColumn: null, sanctionedColumn: 'sanctioned' })], 4, 4);
+    expect([sanctionsOnly.r.sum('sanctionedInnocents'), sanctionsOnly.r.has('listedInnocent')]).toEqual([3, false]);
+    expect(() => use('listing-audit', { listedColumn: null })).toThrow(/listedColumn or a sanctionedColumn/);
   });
 });
 

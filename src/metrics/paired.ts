@@ -9,8 +9,8 @@ export interface PairedEffect {
   change: number | null;
 }
 
-/** Besides the acts, the harms compared between the twins (debtors: person-days in default). */
-const HARMS = ['debtors', 'newDefaults', 'defaultsUnderSanction', 'newListings'];
+/** Besides the acts, the harms compared between the twins (gauges in person-days: debtors, sanctionedInnocents, collateralAgents). */
+const HARMS = ['debtors', 'newDefaults', 'defaultsUnderSanction', 'newListings', 'listingsOfInnocents', 'sanctionedInnocents', 'collateralAgents', 'reportsConfirmed', 'falseReportsConfirmed'];
 
 /**
  * Paired differences between a run and its counterfactual, for the given metrics of acts and the
@@ -20,7 +20,7 @@ const HARMS = ['debtors', 'newDefaults', 'defaultsUnderSanction', 'newListings']
  */
 export function pairedEffects(actual: MetricReader, counterfactual: MetricReader, acts: readonly string[]): { indicators: Indicator[]; effects: PairedEffect[] } {
   const effects: PairedEffect[] = [...acts, ...HARMS]
-    .filter((name) => actual.has(name) && counterfactual.has(name))
+    .filter((name) => actual.has(name) && counterfactual.has(name) && (actual.sum(name) !== 0 || counterfactual.sum(name) !== 0))
     .map((metric) => {
       const [a, c] = [actual.sum(metric), counterfactual.sum(metric)];
       return { metric, actual: a, counterfactual: c, change: c > 0 ? a / c - 1 : null };

@@ -49,7 +49,7 @@ export const sanctions = defineModule({
     household: layerName('household', 'Group layer of households, for spill-over'),
     ageColumn: column('ageBand', 'Column with the age band (0: child), read when a sanction spills over'),
     actsColumn: column('acts', 'Column with today\'s acts, read when a sanction blocks one'),
-    inForceColumn: optionalColumn('Column (u8) that is 1 while the programme is in force; on a day it reads 0 no sanction applies'),
+    inForceColumn: optionalColumn('Column (u8) read per agent: on a day it reads 0 for an agent, no sanction applies to that agent (inForce of approval: the programme in force; enrolled of participation: an opt-in scheme)'),
     column: column('sanctioned', 'Column with the sanctions applied today, bit per sanction'),
     welfareColumn: column('welfareLost', 'Column with the welfare each agent has lost so far'),
   }),
