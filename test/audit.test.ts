@@ -148,6 +148,9 @@ describe('inequality and homophily', () => {
     }
     expect(assortativity(opposite, [0, 9, 0, 9])).toBeCloseTo(-1, 12);
     expect(assortativity(opposite, [2, 2, 2, 2])).toBeNull();
+    // Leaving out the tie 0-1 (agent 0 unscored) leaves 2-3 alone: no variation.
+    expect(assortativity(opposite, [0, 9, 3, 9], 0)).toBeCloseTo(-1, 12);
+    expect(assortativity(alike, [0, 1, 5, 5], 0)).toBeNull();
   });
 });
 

@@ -127,6 +127,15 @@ const FROM_METRICS: Definition[] = [
     needs: [],
     value: (r) => (r.has('tiesCut') || r.has('tiesLostToNaming') ? (r.has('tiesCut') ? r.sum('tiesCut') : 0) + (r.has('tiesLostToNaming') ? r.sum('tiesLostToNaming') : 0) : null),
   },
+  {
+    name: 'scorerDisagreement',
+    formula: '(A + B - 2 both) / (A + B - both) over person-days, A and B the agents each scorer flags (scorer-agreement): 1 - Jaccard',
+    needs: ['flaggedA', 'flaggedB', 'flaggedBoth'],
+    value: (r) => {
+      const [a, b, both] = [r.sum('flaggedA'), r.sum('flaggedB'), r.sum('flaggedBoth')];
+      return ratio(a + b - 2 * both, a + b - both);
+    },
+  },
   ...(
     [
       ['falseReportsConfirmed', 'confirmed reports of acts that never happened'],
@@ -183,10 +192,12 @@ export function auditIndicators(world: World, series: Float64Array, days: number
     if (score) {
       for (const [name, layer] of Object.entries(world.layers)) {
         if (layer.kind === 'groups') continue;
+        // Sesame-style scores are 350 or more; 0 marks an agent not scored.
+        const unscored = score.spec.name === 'sesame' ? 0 : undefined;
         out.push({
           name: `scoreHomophily.${name}`,
-          value: assortativity(layer, score.array),
-          formula: `correlation of ${score.spec.name} across the ties of ${name} at the end (assortativity)`,
+          value: assortativity(layer, score.array, unscored),
+          formula: `correlation of ${score.spec.name} across the ties of ${name} at the end (assortativity)${unscored === undefined ? '' : ', ties to unscored agents left out'}`,
         });
       }
     }

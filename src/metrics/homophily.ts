@@ -4,12 +4,14 @@ import type { Layer } from '../core/network/layers.ts';
  * How alike connected agents' values are: Pearson's correlation between the values at the two ends
  * of every tie (each direction counted, so the measure is symmetric), as Newman's assortativity.
  * 1: ties only between equals; 0: no relation. Null for a layer of groups, or with no variation.
+ * Ties with an end whose value is `missing` (an agent not scored) are left out.
  */
-export function assortativity(layer: Layer, value: ArrayLike<number>): number | null {
+export function assortativity(layer: Layer, value: ArrayLike<number>, missing?: number): number | null {
   let m = 0, sx = 0, sxx = 0, sxy = 0;
   const tie = (a: number, b: number): void => {
     const x = value[a]!;
     const y = value[b]!;
+    if (x === missing || y === missing) return;
     m++;
     sx += x + y;
     sxx += x * x + y * y;

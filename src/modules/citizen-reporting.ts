@@ -68,6 +68,7 @@ export const citizenReporting = defineModule({
     retaliatedColumn: column('retaliated', 'Accumulator set when a retaliation report against the agent is confirmed'),
     retaliateColumn: column('retaliateAgainst', 'Column with whom the agent reports in retaliation tomorrow'),
     quietColumn: column('quietUntil', 'Column with the first day the agent reports again after retaliation'),
+    reportedColumn: column('reportedActs', 'Accumulator of the acts the agent was penalised for on confirmed reports today, bit per category (what adaptation and evasion can learn from)'),
     stream: z
       .number()
       .int()
@@ -95,6 +96,12 @@ export const citizenReporting = defineModule({
       { name: p.retaliatedColumn, type: 'u8', accumulator: true, truth: true, description: 'a retaliation report against the agent was confirmed today (ground truth)' },
       { name: p.retaliateColumn, type: 'i32', init: -1, truth: true, description: 'agent to report in retaliation tomorrow, or -1 (ground truth)' },
       { name: p.quietColumn, type: 'i32', truth: true, description: 'first day the agent reports again after being retaliated against (ground truth)' },
+      {
+        name: p.reportedColumn,
+        type: 'u8',
+        accumulator: true,
+        description: 'acts the agent was penalised for on confirmed reports today, bit per category (a false report: the first reportable category)',
+      },
     ],
     uses: [
       { name: p.actsColumn, type: 'u8' },
@@ -117,6 +124,7 @@ export const citizenReporting = defineModule({
     ],
     phases: {
       setup: 'draws who bears a grudge, and against which contact',
+      act: 'clears yesterday\'s record of acts penalised on reports',
       interact: 'files reports of witnessed acts, grudges, fabrications and retaliation; verifies them; books penalties and rewards',
       update: 'silences informants retaliated against; decides whether to retaliate tomorrow against whoever got the agent penalised',
     },
@@ -131,6 +139,7 @@ export const citizenReporting = defineModule({
     const retaliated = w.column(p.retaliatedColumn, 'u8');
     const retaliate = w.column(p.retaliateColumn, 'i32');
     const quiet = w.column(p.quietColumn, 'i32');
+    const reported = w.column(p.reportedColumn, 'u8');
     const labels = knownCategories(w.spec(p.actsColumn).labels, p.reportable, 'citizen-reporting', 'reportable');
     const mask = p.reportable.reduce((m, c) => m | (1 << labels.indexOf(c)), 0);
     const layer = w.layer(p.layer);
@@ -168,6 +177,10 @@ export const citizenReporting = defineModule({
           const j = u[0]! < grudgeShareT ? pick(i, u[1]!) : -1;
           grudge[i] = j === i ? -1 : j;
         }
+      },
+      act(lo, hi) {
+        // Nobody adds into it before interact; read until today's adapt, it is cleared here.
+        reported.fill(0, lo, hi);
       },
       interact(lo, hi, step, t) {
         const words = t.words;
@@ -229,6 +242,8 @@ export const citizenReporting = defineModule({
             // Others add into the same agents' accumulators on other threads.
             Atomics.add(pending, j, -penalty);
             Atomics.add(pending, i, reward);
+            // What the target is punished for: the acts it did, or, for a fabrication, the first reportable kind.
+            Atomics.or(reported, j, real ? acts[j]! & mask : mask & -mask);
             if (!real) {
               falseConfirmed++;
               Atomics.add(falsely, j, 1);
