@@ -196,3 +196,31 @@ describe('public-naming', () => {
     );
   });
 });
+
+describe('tie-pruning', () => {
+  function pruning(enrolled: number[] | undefined) {
+    const layer = contacts();
+    const r = run(
+      [use('flags'), use('ledger'), use('tie-pruning', { below: 600, probability: 1, replace: 0, ...(enrolled ? { enrolledColumn: 'enrolled' } : {}) })],
+      layer.n,
+      1,
+      { contacts: { streams: [], build: () => layer } },
+    );
+    r.col('score')[0] = 100;
+    if (enrolled) r.col('enrolled').set(enrolled);
+    r.driver.advanceSync(1);
+    return { ...r, layer };
+  }
+
+  it('drops low-scored contacts; with an opt-in score, only the enrolled prune, and only scored contacts are judged', () => {
+    const all = pruning(undefined);
+    for (let i = 1; i < 6; i++) expect(hasTie(all.layer, i, 0)).toBe(false);
+    // Agent 0 is not enrolled: its 100 is no score, and nobody drops it.
+    const unscored = pruning([0, 1, 1, 1, 1, 1]);
+    for (let i = 1; i < 6; i++) expect(hasTie(unscored.layer, i, 0)).toBe(true);
+    // Agent 0 is scored; agents 1 and 2 are enrolled and prune, 3-5 are not and keep their ties.
+    const some = pruning([1, 1, 1, 0, 0, 0]);
+    expect([1, 2, 3, 4, 5].map((i) => hasTie(some.layer, i, 0))).toEqual([false, false, true, true, true]);
+    expect(some.metric('tiesCut', 0)).toBe(2);
+  });
+});

@@ -20,10 +20,11 @@ export const tiePruning = defineModule({
     probability: probability(0.05, 'Daily probability of dropping each low-scored contact'),
     replace: probability(1, 'Probability of forming a tie with a random agent after dropping one'),
     scoreColumn: column('score', 'Column with the score'),
+    enrolledColumn: z.string().optional().describe('Column (u8) of those enrolled in an opt-in score: only they prune, and only contacts who are scored (enrolled) are judged'),
     stream: stream(2, 'Stream the decisions draw from'),
   }),
   declare: (p) => ({
-    uses: [{ name: p.scoreColumn, type: 'i32' }],
+    uses: [{ name: p.scoreColumn, type: 'i32' }, ...(p.enrolledColumn ? [{ name: p.enrolledColumn, type: 'u8' as const }] : [])],
     layers: [p.layer],
     streams: [p.stream],
     metrics: [
@@ -37,6 +38,9 @@ export const tiePruning = defineModule({
     if (layer.kind !== 'slots') throw new CompileError('a mutable layer of slots (ring-rewire) whose ties agents can drop', `"${p.layer}", a ${layer.kind} layer`);
     const score = w.column(p.scoreColumn, 'i32');
     const { capacity, targets, degree } = layer;
+    const enrolled = p.enrolledColumn ? w.column(p.enrolledColumn, 'u8') : undefined;
+    // A contact is judged low when scored and below the threshold.
+    const low = (j: number): boolean => score[j]! < p.below && (!enrolled || enrolled[j] !== 0);
     const [drop, replace] = [threshold(p.probability), threshold(p.replace)];
     const n = w.n;
     const [cut, formed] = [w.metric('tiesCut'), w.metric('tiesFormed')];
@@ -45,14 +49,15 @@ export const tiePruning = defineModule({
         const words = t.words;
         let nCut = 0, nFormed = 0;
         for (let i = lo; i < hi; i++) {
+          if (enrolled && !enrolled[i]) continue;
           let found = false;
-          for (let s = 0; s < degree[i]!; s++) if (score[targets[i * capacity + s]!]! < p.below) found = true;
+          for (let s = 0; s < degree[i]!; s++) if (low(targets[i * capacity + s]!)) found = true;
           if (!found) continue;
           // Only agents with a low-scored contact draw, each from its own address: (i, day, stream).
           words.at(i, step, p.stream);
           let dropped = 0;
           for (let s = 0; s < degree[i]!; ) {
-            if (score[targets[i * capacity + s]!]! < p.below && words.next() < drop) {
+            if (low(targets[i * capacity + s]!) && words.next() < drop) {
               dropTie(layer, i, s);
               dropped++;
             } else s++;
