@@ -98,7 +98,7 @@ const FROM_METRICS: Definition[] = [
     value: (r) => r.sum('sanctionedInnocents'),
   },
   {
-    name: 'collateralDays',
+    name: 'collateralPersonDays',
     formula: 'sum over days of collateralAgents: person-days under a sanction only for a family member\'s record',
     needs: ['collateralAgents'],
     value: (r) => r.sum('collateralAgents'),

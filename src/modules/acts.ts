@@ -17,13 +17,13 @@ const category = z.strictObject({
 /**
  * What agents really do each day, by category of act, as ground truth: a bitmask per agent (bit k:
  * an act of category k today) and, for the mechanisms that only ask "did it break a rule", whether
- * any act that is not lawful happened. Lawful expression is recorded too, so audits can tell when a
- * system punishes it.
+ * a serious or minor act happened. Lawful expression and routine acts are recorded too, so audits
+ * can tell when a system punishes the one or blocks the other.
  */
 export const acts = defineModule({
   name: 'acts',
   title: 'Acts',
-  summary: 'Each day every agent may commit acts of several categories, serious, minor or lawful, at base rates scaled by its traits; recorded as ground truth.',
+  summary: 'Each day every agent may commit acts of several categories, serious, minor, lawful or routine, at base rates scaled by its traits; recorded as ground truth.',
   params: z.strictObject({
     categories: z
       .array(category)
@@ -39,7 +39,7 @@ export const acts = defineModule({
       .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, 'category names that differ')
       .describe('Categories of acts, at most 8 (illustrative rates)'),
     column: column('acts', 'Column with today\'s acts, bit k for category k'),
-    violatedColumn: column('violated', 'Column set when any act that is not lawful happened today'),
+    violatedColumn: column('violated', 'Column set when a serious or minor act happened today'),
     seriousColumn: column('seriousCount', 'Column counting the serious violations each agent has committed: the truth audits judge listings by'),
     stream: stream(3, 'Stream whose blocks decide the acts (one word per category)'),
   }),

@@ -100,7 +100,7 @@ export const approval = defineModule({
       act(lo, hi, step, t) {
         // Once per call: every agent holds the same value, so the first one's yesterday is everyone's.
         let on = step < p.launch ? 0 : step === p.launch ? 1 : inForce[lo]!;
-        if (on && abandonBelow !== undefined && step >= abandonDays) {
+        if (on && abandonBelow !== undefined && step - abandonDays >= p.launch) {
           let below = true;
           for (let d = step - abandonDays; d < step && below; d++) below = tally.total(d) < limit;
           if (below) on = 0;

@@ -47,7 +47,7 @@ export const economy = defineModule({
       { name: 'savings', type: 'f32', description: 'savings (yuan)' },
       { name: 'debt', type: 'f32', description: 'debt owed and unpaid (yuan)' },
       { name: 'inDefault', type: 'u8', truth: true, description: 'owes a debt it has not paid (cannot, or wilfully will not)' },
-      ...(p.wilful ? [{ name: 'wilfulDefault', type: 'u8' as const, truth: true, description: 'in default on a debt it refuses to pay (a wilful debtor; ground truth)' }] : []),
+      ...(p.wilful ? [{ name: 'wilfulDefault', type: 'u8' as const, truth: true, description: 'in default on a debt it refuses to pay while holding savings (a wilful debtor; ground truth)' }] : []),
       { name: 'expenses', type: 'i32', accumulator: true, description: 'money other mechanisms took today (repair, black market, fraud), paid from savings at the end of the day (yuan)' },
     ],
     uses: [
@@ -103,9 +103,9 @@ export const economy = defineModule({
           let s = savings[i]! + earned * keep - expenses[i]!;
           expenses[i] = 0;
           let d = debt[i]!;
-          // Spending beyond one's savings is borrowed.
+          // Spending beyond one's savings is borrowed, by adults; a child's loss just empties its savings.
           if (s < 0) {
-            d -= s;
+            if (age[i] !== 0) d -= s;
             s = 0;
           }
           // Children take on no debts of their own.
@@ -126,7 +126,8 @@ export const economy = defineModule({
             if (hit) trapped++;
           }
           inDefault[i] = now;
-          if (wilful) wilful.truth[i] = isWilful && now ? 1 : 0;
+          // Refusing means holding savings that could go to the debt.
+          if (wilful) wilful.truth[i] = isWilful && now && s > 0 ? 1 : 0;
           got += Math.round(earned);
           saved += Math.round(savings[i]!);
           owing += now;

@@ -18,7 +18,7 @@ const MAX_TRIES = 256;
 export const faceRecognition = defineModule({
   name: 'face-recognition',
   title: 'Face recognition',
-  summary: 'Searches the faces of agents caught in watched acts against a growing gallery; a false match books the points against a random other agent.',
+  summary: 'Searches the faces of agents caught in watched acts against a growing gallery; a false match books the points against a lookalike: another agent, of the actor\'s group when groups are given.',
   params: z.strictObject({
     points: z
       .record(z.string(), z.number().int().min(0))
@@ -39,7 +39,7 @@ export const faceRecognition = defineModule({
     pendingColumn: column('pending', 'Ledger accumulator the points go to'),
     column: column('misidentified', 'Column marking the agents a search named wrongly today, bit per category'),
     identifiedColumn: column('faceIdentified', 'Column with the agent\'s own acts rightly identified today, bit per category'),
-    stream: stream(40, 'Stream of the searches: blocks 16k.. for category k'),
+    stream: stream(40, 'Stream of the searches: blocks 1024k.. for category k'),
   }),
   declare: (p) => ({
     columns: [

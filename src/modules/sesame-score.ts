@@ -44,7 +44,7 @@ export const sesameScore = defineModule({
       .describe('Weight of each dimension; divided by their sum. A zero weight switches the dimension off and drops what it reads'),
     history: z
       .strictObject({
-        column: column('inDefault', 'Column set while the agent owes a debt it cannot pay (u8)'),
+        column: column('inDefault', 'Column set while the agent owes a debt it has not paid (u8)'),
         keep: z.number().min(0).max(1).default(0.99).describe('Share of the count of days in default kept each day (1: never forgotten; illustrative)'),
         zeroAt: z.number().positive().default(90).describe('Count of days in default at which the dimension reaches 0 (illustrative)'),
       })
