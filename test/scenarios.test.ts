@@ -28,8 +28,9 @@ describe('rongcheng', () => {
 });
 
 describe('suining-2010', () => {
-  it('takes points for lawful expression and punishes households of D-graded people', async () => {
-    const doc = await runBuiltin('suining-2010', { agents: 10_000, days: 365 }, 2);
+  it('takes points for lawful expression and, while it lasts, punishes households of D-graded people', async () => {
+    // Kept in force all year (approval never low enough to end it), so that some fall to D.
+    const doc = await runBuiltin('suining-2010', { agents: 10_000, days: 365, set: ['modules.approval.params.abandonBelow=0'] }, 2);
     const t = doc.totals as Record<string, number | number[]>;
     expect(t.pointsForLawfulActs).toBeGreaterThan(0);
     expect(t.pointsForLawfulActs as number).toBeLessThan(t.pointsDeducted as number);
@@ -37,6 +38,18 @@ describe('suining-2010', () => {
     expect((t.grades as number[]).reduce((a, b) => a + b, 0)).toBe(10_000);
     expect((t.agentsByRegistration as number[]).reduce((a, b) => a + b, 0)).toBe(10_000);
     expect(doc.audit?.byGroup.map((b) => `${b.burden} by ${b.by}`)).toEqual(['observedActs by registration', 'sanctioned by registration']);
+  });
+
+  it('is abandoned once approval, eroded by points taken for petitions, stays low for 30 days', async () => {
+    const doc = await runBuiltin('suining-2010', { agents: 10_000, days: 365 }, 2);
+    const figure = (name: string) => doc.audit.indicators.find((i) => i.name === name)!.value;
+    const day = figure('abandonedOnDay')!;
+    expect(day).toBeGreaterThan(30);
+    expect(day).toBeLessThan(365);
+    // From that day on, no points are taken.
+    const deducted = doc.daily.pointsDeducted as number[];
+    expect(deducted.slice(day).every((x) => x === 0)).toBe(true);
+    expect(deducted.slice(0, day).some((x) => x > 0)).toBe(true);
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineModule } from '../core/engine/module.ts';
 import { truthParams } from './appeals.ts';
+import { knownCategories } from './categories.ts';
 import { column, probability } from './params.ts';
 
 /**
@@ -29,6 +30,14 @@ export const approval = defineModule({
     recovery: probability(0.01, 'Share of the gap to the start value that approval recovers each day (illustrative)'),
     layer: z.string().optional().describe('Layer of contacts whose sanctions the agent sees, of any kind (none: only its own)'),
     sanctionedColumn: column('sanctioned', 'Column with the sanctions applied today (u16, from sanctions)'),
+    unjustPoints: z
+      .strictObject({
+        categories: z.array(z.string()).min(1).describe('Categories of acts (lawful expression, e.g. petition) whose punishment people see as unjust'),
+        column: column('penalizedActs', 'Column with the acts that cost points today, bit per category (from penalties)'),
+        actsColumn: column('acts', 'Column with the acts, whose labels name the categories'),
+      })
+      .optional()
+      .describe('Points taken for these acts count like a sanction of an innocent, for the agent and its contacts (Suining\'s points for petitions [S82])'),
     ...truthParams,
     abandonBelow: z
       .number()
@@ -50,6 +59,7 @@ export const approval = defineModule({
     uses: [
       { name: p.sanctionedColumn, type: 'u16' },
       { name: p.truthColumn, type: p.truthType },
+      ...(p.unjustPoints ? [{ name: p.unjustPoints.column, type: 'u8' as const }, { name: p.unjustPoints.actsColumn, type: 'u8' as const }] : []),
     ],
     layers: p.layer ? [p.layer] : [],
     tallies: [{ name: p.tally, description: 'sum over agents of round(1000 x approval), after the day\'s sanctions' }],
@@ -73,10 +83,17 @@ export const approval = defineModule({
     const { start, wrongful, rightful, own, recovery, abandonBelow, abandonDays } = p;
     // Mean approval below abandonBelow, as a bound on the tally's integer sum.
     const limit = abandonBelow === undefined ? 0 : abandonBelow * 1000 * w.n;
-    // Contacts sanctioned today: [innocent, culpable]. bind runs on each thread, so this is its own.
+    const unjust = p.unjustPoints;
+    const penalized = unjust ? w.column(unjust.column, 'u8') : undefined;
+    const labels = unjust ? knownCategories(w.spec(unjust.actsColumn).labels, unjust.categories, 'approval', 'unjustPoints.categories') : [];
+    const unjustMask = unjust ? unjust.categories.reduce((m, c) => m | (1 << labels.indexOf(c)), 0) : 0;
+    // Wronged today: sanctioned while innocent, or punished for an act seen as lawful.
+    const wronged = (j: number): boolean => (sanctioned[j] !== 0 && truth[j] === 0) || (penalized !== undefined && (penalized[j]! & unjustMask) !== 0);
+    // Contacts seen today: [wronged, sanctioned and culpable]. bind runs on each thread, so this is its own.
     const seen = new Int32Array(2);
     const see = (j: number): void => {
-      if (sanctioned[j] !== 0) seen[truth[j] === 0 ? 0 : 1]!++;
+      if (wronged(j)) seen[0]!++;
+      else if (sanctioned[j] !== 0) seen[1]!++;
     };
     const seeContacts = (i: number): void => {
       seen[0] = 0;
@@ -114,7 +131,7 @@ export const approval = defineModule({
           seeContacts(i);
           const a = approval[i]!;
           let x = a + (start - a) * recovery - wrongful * seen[0]! + rightful * seen[1]!;
-          if (sanctioned[i] !== 0 && truth[i] === 0) x -= own;
+          if (wronged(i)) x -= own;
           approval[i] = x < 0 ? 0 : x > 1 ? 1 : x;
           sum += Math.round(1000 * approval[i]!);
         }
