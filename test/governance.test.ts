@@ -255,6 +255,20 @@ describe('approval', () => {
     expect(r.metric('approvalIndex', 0)).toBe(5950);
   });
 
+  it('counts points taken for acts it sees as lawful like a wrongful sanction', () => {
+    // Agent 4 is punished for a good deed (bit 1, costing 10 points) on day 0; nobody is listed.
+    const r = world(8, 1, [
+      use('script', { events: [[0, 4, 2]] }),
+      use('approval', { start: 0.8, wrongful: 0.1, own: 0.3, recovery: 0, layer: 'household', unjustPoints: { categories: ['goodDeed'] } }),
+      use('penalties', { points: { goodDeed: 10 }, lawful: ['goodDeed'] }),
+      use('ledger', noRecovery),
+      use('sanctions', { sanctions: [{ name: 'flights', trigger: { when: 'score', below: 0 } }] }),
+    ]);
+    r.driver.advanceSync(1);
+    const a = Array.from(r.col('approval'));
+    [0.8, 0.8, 0.8, 0.8, 0.5, 0.7, 0.7, 0.7].forEach((x, i) => expect(a[i]).toBeCloseTo(x, 6));
+  });
+
   it('drifts back toward the start', () => {
     const r = sanctioned({ recovery: 0.5 }, 1);
     r.col('approval').fill(0.4);
