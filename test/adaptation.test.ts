@@ -52,3 +52,26 @@ describe('adaptation', () => {
     for (const d of r.dissent) expect(d).toBeGreaterThan(0);
   });
 });
+
+describe('adaptation from several sources', () => {
+  it('learns from a punishment in any of its punishedColumns', () => {
+    // Nothing observed (coverage 0), but faces are rightly identified: the lesson comes from faceIdentified.
+    const n = 8;
+    const w = compileWorld(
+      MODULES,
+      { n, days: 1, seed: 9n },
+      [
+        use('traits', { traits: { dissent: { mean: 1, sigma: 0 } } }),
+        use('acts', { categories: [{ name: 'petition', rate: 1, kind: 'lawful', trait: 'dissent' }] }),
+        use('surveillance', { coverage: { petition: 0 } }),
+        use('penalties', { points: { petition: 10 }, lawful: ['petition'] }),
+        use('face-recognition', { points: { petition: 10 }, detection: 1, falseMatchRate: 0 }),
+        use('ledger'),
+        use('adaptation', { categories: ['petition'], own: 0.5, contact: 1, recovery: 0, punishedColumns: ['penalizedActs', 'faceIdentified'] }),
+      ],
+      { household: { streams: [], build: () => blocks(n, 4) } },
+    );
+    new LocalDriver(w, MODULES).advanceSync(1);
+    for (const d of w.columns.dissent!.array) expect(d).toBeCloseTo(0.5, 6);
+  });
+});

@@ -92,9 +92,11 @@ describe('rewarded-reporting', () => {
     expect(figure(doc, 'sanctionedInnocentDays')).toBeGreaterThan(0);
     expect(figure(doc, 'falseReportsConfirmed')).toBe(t('falseReportsConfirmed'));
 
-    // The paired effect of the reward: the same acts, more listings.
-    expect(doc.audit.counterfactual!.indicators.find((i) => i.name === 'deterrence')!.value).toBe(0);
-    expect(effect(doc, 'seriousActs').actual).toBe(effect(doc, 'seriousActs').counterfactual);
+    // The paired effect of the reward: a little deterrence (people learn from being reported), many more listings.
+    const deterrence = doc.audit.counterfactual!.indicators.find((i) => i.name === 'deterrence')!.value!;
+    expect(deterrence).toBeGreaterThan(0);
+    expect(deterrence).toBeLessThan(0.1);
+    expect(effect(doc, 'seriousActs').actual).toBeLessThan(effect(doc, 'seriousActs').counterfactual);
     expect(effect(doc, 'newListings').actual).toBeGreaterThan(1.2 * effect(doc, 'newListings').counterfactual);
   });
 

@@ -22,14 +22,18 @@ export const adaptation = defineModule({
     recovery: z.number().min(0).max(1).default(0.002).describe('Share of the gap to its starting value the trait recovers each day'),
     layer: z.string().optional().describe('Layer of contacts whose punishment the agent sees (none: only its own)'),
     actsColumn: column('acts', 'Column with the acts, whose labels name the categories'),
-    punishedColumn: column('penalizedActs', 'Column with the acts punished today (observed and costing points)'),
+    punishedColumns: z
+      .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/))
+      .min(1)
+      .default(['penalizedActs'])
+      .describe('Columns with the acts punished today, bit per category: penalizedActs (penalties), reportedActs (citizen-reporting), faceIdentified (face-recognition)'),
   }),
   declare: (p) => ({
     columns: [{ name: `${p.trait}Start`, type: 'f32', truth: true, description: `${p.trait} before any lesson` }],
     uses: [
       { name: p.trait, type: 'f32', writes: true },
       { name: p.actsColumn, type: 'u8' },
-      { name: p.punishedColumn, type: 'u8' },
+      ...p.punishedColumns.map((name) => ({ name, type: 'u8' as const })),
     ],
     layers: p.layer ? [p.layer] : [],
     metrics: [{ name: `${p.trait}Index`, kind: 'gauge', description: `sum over agents of 1000 x ${p.trait} / its starting value (1000 n: unchanged)` }],
@@ -41,7 +45,17 @@ export const adaptation = defineModule({
   bind(p, w) {
     const trait = w.column(p.trait, 'f32');
     const start = w.column(`${p.trait}Start`, 'f32');
-    const seen = w.column(p.punishedColumn, 'u8');
+    const sources = p.punishedColumns.map((name) => w.column(name, 'u8'));
+    const first = sources[0]!;
+    // What j was punished for today, from every source.
+    const punished =
+      sources.length === 1
+        ? (j: number): number => first[j]!
+        : (j: number): number => {
+            let bits = 0;
+            for (const src of sources) bits |= src[j]!;
+            return bits;
+          };
     const labels = knownCategories(w.spec(p.actsColumn).labels, p.categories, 'adaptation', 'categories');
     const mask = p.categories.reduce((m, c) => m | (1 << labels.indexOf(c)), 0);
     const layer = p.layer ? w.layer(p.layer) : undefined;
@@ -52,14 +66,14 @@ export const adaptation = defineModule({
       let c = 0;
       switch (layer.kind) {
         case 'csr':
-          for (let e = layer.offsets[i]!, end = layer.offsets[i + 1]!; e < end; e++) if (seen[layer.targets[e]!]! & mask) c++;
+          for (let e = layer.offsets[i]!, end = layer.offsets[i + 1]!; e < end; e++) if (punished(layer.targets[e]!) & mask) c++;
           return c;
         case 'slots':
-          for (let e = i * layer.capacity, end = e + layer.degree[i]!; e < end; e++) if (seen[layer.targets[e]!]! & mask) c++;
+          for (let e = i * layer.capacity, end = e + layer.degree[i]!; e < end; e++) if (punished(layer.targets[e]!) & mask) c++;
           return c;
         case 'groups': {
           const g = layer.groupOf[i]!;
-          for (let j = layer.start[g]!, end = layer.start[g + 1]!; j < end; j++) if (j !== i && seen[j]! & mask) c++;
+          for (let j = layer.start[g]!, end = layer.start[g + 1]!; j < end; j++) if (j !== i && punished(j) & mask) c++;
           return c;
         }
       }
@@ -73,7 +87,8 @@ export const adaptation = defineModule({
         for (let i = lo; i < hi; i++) {
           const caught = caughtContacts(i);
           let x = trait[i]!;
-          if (seen[i]! & mask || caught) x *= (seen[i]! & mask ? p.own : 1) * p.contact ** caught;
+          const self = punished(i) & mask;
+          if (self || caught) x *= (self ? p.own : 1) * p.contact ** caught;
           else x += (start[i]! - x) * p.recovery;
           trait[i] = x;
           index += start[i]! > 0 ? Math.round((1000 * x) / start[i]!) : 1000;
