@@ -53,6 +53,12 @@ export function describeScenario(s: Scenario, registry: Registry): string {
   for (const u of uses) for (const m of u.decl.metrics ?? []) out.push(`  ${m.name} [${m.kind}, ${u.id}]: ${m.description}`);
   if (s.output.metrics) out.push(`Reported: ${s.output.metrics.join(', ')}`);
   if (s.output.stateHash.length) out.push(`State fingerprint (FNV-1a) over: ${s.output.stateHash.join(', ')}`);
+  out.push('Audit: figures from ground truth at the end of the run, where the modules they need are present (docs/audit.md).');
+  const cf = s.audit.counterfactual;
+  if (cf) {
+    out.push(`Counterfactual, run under the same seed for paired effects (chilling, deterrence): ${cf.description}, with`);
+    for (const [path, value] of Object.entries(cf.set)) out.push(`  ${path} = ${fmt(value)}`);
+  }
   return out.join('\n') + '\n';
 }
 
