@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineModule } from '../core/engine/module.ts';
 import { knownCategories } from './categories.ts';
 import { column } from './params.ts';
+import { neighbours } from '../core/network/neighbours.ts';
 
 /**
  * People learn from punishment. When an act of the watched categories is punished in oneself, or
@@ -60,23 +61,19 @@ export const adaptation = defineModule({
     const mask = p.categories.reduce((m, c) => m | (1 << labels.indexOf(c)), 0);
     const layer = p.layer ? w.layer(p.layer) : undefined;
     const slot = w.metric(`${p.trait}Index`);
-    // Contacts of i caught today, whatever the layer's shape.
+    // Contacts of i punished today for a watched act, whatever the layer's shape.
+    const contacts = layer ? neighbours(layer) : undefined;
+    const span = new Int32Array(2);
     const caughtContacts = (i: number): number => {
-      if (!layer) return 0;
+      if (!contacts) return 0;
+      const { row, ids } = contacts;
+      row(i, span);
       let c = 0;
-      switch (layer.kind) {
-        case 'csr':
-          for (let e = layer.offsets[i]!, end = layer.offsets[i + 1]!; e < end; e++) if (punished(layer.targets[e]!) & mask) c++;
-          return c;
-        case 'slots':
-          for (let e = i * layer.capacity, end = e + layer.degree[i]!; e < end; e++) if (punished(layer.targets[e]!) & mask) c++;
-          return c;
-        case 'groups': {
-          const g = layer.groupOf[i]!;
-          for (let j = layer.start[g]!, end = layer.start[g + 1]!; j < end; j++) if (j !== i && punished(j) & mask) c++;
-          return c;
-        }
+      for (let e = span[0]!, end = span[1]!; e < end; e++) {
+        const j = ids ? ids[e]! : e;
+        if (j !== i && punished(j) & mask) c++;
       }
+      return c;
     };
     return {
       setup(lo, hi) {

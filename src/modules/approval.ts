@@ -3,6 +3,7 @@ import { defineModule } from '../core/engine/module.ts';
 import { truthParams } from './appeals.ts';
 import { knownCategories } from './categories.ts';
 import { column, probability } from './params.ts';
+import { neighbours } from '../core/network/neighbours.ts';
 
 /**
  * Public approval of the programme, driven by perceived fairness: seeing an innocent contact
@@ -95,22 +96,17 @@ export const approval = defineModule({
       if (wronged(j)) seen[0]!++;
       else if (sanctioned[j] !== 0) seen[1]!++;
     };
+    const contacts = layer ? neighbours(layer) : undefined;
+    const span = new Int32Array(2);
     const seeContacts = (i: number): void => {
       seen[0] = 0;
       seen[1] = 0;
-      if (!layer) return;
-      switch (layer.kind) {
-        case 'csr':
-          for (let e = layer.offsets[i]!, end = layer.offsets[i + 1]!; e < end; e++) see(layer.targets[e]!);
-          return;
-        case 'slots':
-          for (let e = i * layer.capacity, end = e + layer.degree[i]!; e < end; e++) see(layer.targets[e]!);
-          return;
-        case 'groups': {
-          const g = layer.groupOf[i]!;
-          for (let j = layer.start[g]!, end = layer.start[g + 1]!; j < end; j++) if (j !== i) see(j);
-          return;
-        }
+      if (!contacts) return;
+      const { row, ids } = contacts;
+      row(i, span);
+      for (let e = span[0]!, end = span[1]!; e < end; e++) {
+        const j = ids ? ids[e]! : e;
+        if (j !== i) see(j);
       }
     };
     return {

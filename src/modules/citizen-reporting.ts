@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DICE_STRIDE as CHUNK, defineModule } from '../core/engine/module.ts';
-import type { Layer } from '../core/network/layers.ts';
+import { maxDegree, neighbours } from '../core/network/neighbours.ts';
 import { Dice } from '../core/rng/dice.ts';
-import { mulhi, threshold } from '../core/rng/threshold.ts';
+import { threshold } from '../core/rng/threshold.ts';
 import { popcount } from './acts.ts';
 import { knownCategories } from './categories.ts';
 import { column, days, layerName, probability } from './params.ts';
@@ -143,7 +143,7 @@ export const citizenReporting = defineModule({
     const labels = knownCategories(w.spec(p.actsColumn).labels, p.reportable, 'citizen-reporting', 'reportable');
     const mask = p.reportable.reduce((m, c) => m | (1 << labels.indexOf(c)), 0);
     const layer = w.layer(p.layer);
-    const { row, ids, pick } = contacts(layer);
+    const { row, ids, pick } = neighbours(layer);
     const span = new Int32Array(2);
 
     // Witnessing and reporting are one draw: the product of the two probabilities.
@@ -291,76 +291,5 @@ function atomicMax(a: Int32Array, i: number, v: number): void {
     const seen = Atomics.compareExchange(a, i, cur, v);
     if (seen === cur) return;
     cur = seen;
-  }
-}
-
-/**
- * The contacts of an agent in any kind of layer: `row` gives the range of indices [from, to) of
- * its contacts, which are ids[e] (for groups, the index itself, the agent among them); `pick`
- * chooses contact floor(word * degree / 2^32), or -1 without contacts.
- */
-function contacts(layer: Layer): { row: (i: number, span: Int32Array) => void; ids: Int32Array | undefined; pick: (i: number, word: number) => number } {
-  switch (layer.kind) {
-    case 'csr': {
-      const { offsets, targets } = layer;
-      return {
-        row: (i, span) => {
-          span[0] = offsets[i]!;
-          span[1] = offsets[i + 1]!;
-        },
-        ids: targets,
-        pick: (i, word) => {
-          const d = offsets[i + 1]! - offsets[i]!;
-          return d ? targets[offsets[i]! + mulhi(word, d)]! : -1;
-        },
-      };
-    }
-    case 'slots': {
-      const { targets, degree, capacity } = layer;
-      return {
-        row: (i, span) => {
-          span[0] = i * capacity;
-          span[1] = i * capacity + degree[i]!;
-        },
-        ids: targets,
-        pick: (i, word) => {
-          const d = degree[i]!;
-          return d ? targets[i * capacity + mulhi(word, d)]! : -1;
-        },
-      };
-    }
-    case 'groups': {
-      const { start, groupOf } = layer;
-      return {
-        row: (i, span) => {
-          const g = groupOf[i]!;
-          span[0] = start[g]!;
-          span[1] = start[g + 1]!;
-        },
-        ids: undefined,
-        pick: (i, word) => {
-          const g = groupOf[i]!;
-          const d = start[g + 1]! - start[g]! - 1;
-          if (!d) return -1;
-          const k = start[g]! + mulhi(word, d);
-          return k >= i ? k + 1 : k;
-        },
-      };
-    }
-  }
-}
-
-/** The most contacts any agent can have in the layer (for slots, its capacity: rows may grow). */
-function maxDegree(layer: Layer): number {
-  let most = 0;
-  switch (layer.kind) {
-    case 'csr':
-      for (let i = 0; i < layer.n; i++) most = Math.max(most, layer.offsets[i + 1]! - layer.offsets[i]!);
-      return most;
-    case 'slots':
-      return layer.capacity;
-    case 'groups':
-      for (let g = 0; g < layer.groups; g++) most = Math.max(most, layer.start[g + 1]! - layer.start[g]!);
-      return most;
   }
 }

@@ -3,7 +3,7 @@ import { DICE_STRIDE, defineModule, type Kernel, type Phase } from '../core/engi
 import { Dice } from '../core/rng/dice.ts';
 import { threshold, TWO32 } from '../core/rng/threshold.ts';
 import { column, probability, stream } from './params.ts';
-import { contactSums } from './sesame-score.ts';
+import { contactSums } from '../core/network/neighbours.ts';
 
 /**
  * Opt-in scoring (Sesame Credit, Honest Shanghai): nobody is scored who has not signed up. People

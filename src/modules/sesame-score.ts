@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineModule, type Kernel, type Phase } from '../core/engine/module.ts';
 import { CompileError } from '../core/engine/world.ts';
-import type { Layer } from '../core/network/layers.ts';
+import { contactSums } from '../core/network/neighbours.ts';
 import { TWO32 } from '../core/rng/threshold.ts';
 import { column, layerName, stream } from './params.ts';
 
@@ -228,51 +228,4 @@ function shiftsOf(name: string, labels: readonly string[] | undefined, shift: Re
 
 function bands(): string[] {
   return Array.from({ length: BINS }, (_, b) => `${LOW + b * BIN}-${LOW + (b + 1) * BIN - (b === BINS - 1 ? 0 : 1)}`);
-}
-
-/**
- * Sums `values` over agent i's contacts, whatever the layer's shape (for groups: the other
- * members): out[0] the sum of the non-zero values, out[1] how many are non-zero, out[2] how many
- * contacts there are.
- */
-export function contactSums(layer: Layer): (values: ArrayLike<number>, i: number, out: Float64Array) => void {
-  return (values, i, out) => {
-    let sum = 0, nonZero = 0, all = 0;
-    switch (layer.kind) {
-      case 'csr':
-        for (let e = layer.offsets[i]!, end = layer.offsets[i + 1]!; e < end; e++, all++) {
-          const v = values[layer.targets[e]!]!;
-          if (v !== 0) {
-            sum += v;
-            nonZero++;
-          }
-        }
-        break;
-      case 'slots':
-        for (let e = i * layer.capacity, end = e + layer.degree[i]!; e < end; e++, all++) {
-          const v = values[layer.targets[e]!]!;
-          if (v !== 0) {
-            sum += v;
-            nonZero++;
-          }
-        }
-        break;
-      case 'groups': {
-        const g = layer.groupOf[i]!;
-        for (let j = layer.start[g]!, end = layer.start[g + 1]!; j < end; j++) {
-          if (j === i) continue;
-          all++;
-          const v = values[j]!;
-          if (v !== 0) {
-            sum += v;
-            nonZero++;
-          }
-        }
-        break;
-      }
-    }
-    out[0] = sum;
-    out[1] = nonZero;
-    out[2] = all;
-  };
 }
