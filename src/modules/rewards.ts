@@ -97,7 +97,6 @@ export const rewards = defineModule({
       slot: w.metric('redlisted'),
       newSlot: w.metric('newRedlistings'),
     };
-    let bits = new Uint32Array(4096);
     const counts = new Float64Array(K);
     return {
       sanction(lo, hi, _step, t) {
@@ -117,8 +116,7 @@ export const rewards = defineModule({
           m[red.slot]! += on;
           m[red.newSlot]! += fresh;
         }
-        if (bits.length < hi - lo) bits = new Uint32Array(hi - lo);
-        triggered(lo, hi, bits);
+        const bits = triggered(lo, hi);
         counts.fill(0);
         let agents = 0;
         for (let i = lo; i < hi; i++) {

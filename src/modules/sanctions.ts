@@ -111,16 +111,14 @@ export const sanctions = defineModule({
     const coll = p.sanctions.map((s) => w.metric(`${s.name}Collateral`));
     const blk = p.sanctions.map((s) => (s.blocks !== undefined ? w.metric(`${s.name}Blocked`) : -1));
     const [agentsSlot, collateralSlot, childrenSlot] = ['sanctionedAgents', 'collateralAgents', 'collateralChildren'].map((name) => w.metric(name));
-    // Per thread: trigger bits of a range (grown to whole households) and per-sanction counts.
-    let bits = new Uint32Array(4096);
+    // Per thread: per-sanction counts.
     const counts = new Float64Array(3 * K);
     return {
       sanction(lo, hi, _step, t) {
         // Spill-over reads the household members on either side of the range, so their triggers too.
         const from = hh ? hh.start[hh.groupOf[lo]!]! : lo;
         const to = hh ? hh.start[hh.groupOf[hi - 1]! + 1]! : hi;
-        if (bits.length < to - from) bits = new Uint32Array(to - from);
-        triggered(from, to, bits);
+        const bits = triggered(from, to);
         counts.fill(0);
         let nOwn = 0, nColl = 0, nChildren = 0;
         for (let i = lo; i < hi; ) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineModule, DICE_STRIDE } from '../core/engine/module.ts';
+import { defineModule } from '../core/engine/module.ts';
 import { compileTriggers, trigger, triggerUses, type Trigger } from './triggers.ts';
 
 /**
@@ -40,7 +40,6 @@ export const scorerAgreement = defineModule({
   bind(p, w) {
     // Bit 0: flagged by A, bit 1: by B, as a sanction with the same trigger would read it.
     const flags = compileTriggers([p.a, p.b], w);
-    let bits = new Uint32Array(DICE_STRIDE);
     const among = p.among ? w.column(p.among, 'u8') : undefined;
     const name = metricNames(p.prefix);
     const [compared, a, b, both] = [w.metric(name.compared), w.metric(name.a), w.metric(name.b), w.metric(name.both)];
@@ -48,8 +47,7 @@ export const scorerAgreement = defineModule({
       // In sanction, every score, grade and listing of the day is final and nobody writes them.
       sanction(lo, hi, _step, t) {
         let nC = 0, nA = 0, nB = 0, nAB = 0;
-        if (bits.length < hi - lo) bits = new Uint32Array(hi - lo);
-        flags(lo, hi, bits);
+        const bits = flags(lo, hi);
         for (let i = lo; i < hi; i++) {
           if (among && among[i] === 0) continue;
           nC++;

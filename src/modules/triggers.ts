@@ -47,8 +47,13 @@ export function triggerUses(triggers: readonly Trigger[]): { name: string; type:
   return [...uses.values()];
 }
 
-/** Sets bit k of out[i - lo] when agent i meets trigger k, for agents lo..hi-1. */
-export type TriggerBits = (lo: number, hi: number, out: Uint32Array) => void;
+/**
+ * The triggers met by agents lo..hi-1: bit k of result[i - lo] is set when agent i meets trigger k.
+ * The result is the caller's thread's own buffer, valid until the next call.
+ */
+export type TriggerBits = (lo: number, hi: number) => Uint32Array;
+
+type Pass = (lo: number, hi: number, out: Uint32Array) => void;
 
 type Test = { column: string; type: 'u8' | 'i32'; op: 'eq1' | 'lt' | 'ge'; value: number };
 
@@ -67,9 +72,13 @@ export function compileTriggers(triggers: readonly Trigger[], w: WorldView): Tri
     tests.set(key, entry);
   });
   const passes = [...tests.values()].map(({ test, mask }) => pass(test.op, w.column(test.column, test.type), test.value, mask));
-  return (lo, hi, out) => {
+  // bind runs on each thread, so each thread grows its own buffer.
+  let out = new Uint32Array(4096);
+  return (lo, hi) => {
+    if (out.length < hi - lo) out = new Uint32Array(hi - lo);
     out.fill(0, 0, hi - lo);
     for (const p of passes) p(lo, hi, out);
+    return out;
   };
 }
 
@@ -95,7 +104,7 @@ function testOf(t: Trigger, w: WorldView): Test {
 }
 
 // One loop per comparison, so the test is not a function call per agent.
-function pass(op: Test['op'], col: Uint8Array | Int32Array, value: number, mask: number): TriggerBits {
+function pass(op: Test['op'], col: Uint8Array | Int32Array, value: number, mask: number): Pass {
   switch (op) {
     case 'eq1':
       return (lo, hi, out) => {
