@@ -229,3 +229,50 @@ describe('sclab validate, list, schema, describe', () => {
     expect(r.stdout).toMatch(/interact:\n\s+reporting:/);
   });
 });
+
+describe('sclab run --checkpoint, --from', () => {
+  type Doc = { stateHash: string; totals: Record<string, number>; daily: Record<string, number[]> };
+  const outcomeOf = (path: string) => {
+    const d = JSON.parse(readFileSync(path, 'utf8')) as Doc;
+    return { stateHash: d.stateHash, totals: d.totals, daily: d.daily };
+  };
+
+  it('saves the state at a day while the run goes on, and resumes from it to the same result', () => {
+    const dir = tmp();
+    const [c, a, b, branch] = ['c.bin', 'a.json', 'b.json', 'branch.json'].map((f) => join(dir, f)) as [string, string, string, string];
+    const r = sclab('run', 'rm1', '--agents', '2000', '--days', '60', '--checkpoint', c, '--checkpoint-at', '30', '--json', a, '--quiet');
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['a.json', 'c.bin']);
+    const resumed = sclab('run', '--from', c, '--threads', '1', '--json', b, '--quiet');
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toBe('');
+    expect(outcomeOf(b)).toEqual(outcomeOf(a));
+    // A branch: the stored scenario with a policy changed from day 30 on.
+    const changed = sclab('run', '--from', c, '--set', 'modules.blacklist.params.below=900', '--json', branch, '--quiet');
+    expect(changed.status, changed.stderr).toBe(0);
+    const [whole, other] = [outcomeOf(a), outcomeOf(branch)];
+    expect(other.daily.listed!.slice(0, 30)).toEqual(whole.daily.listed!.slice(0, 30));
+    expect(other.totals.newListings).toBeGreaterThan(whole.totals.newListings!);
+  });
+
+  it('refuses what cannot be resumed, with status 2 and a clear message', () => {
+    const dir = tmp();
+    const c = join(dir, 'c.bin');
+    expect(sclab('run', 'rm1', '--agents', '500', '--days', '20', '--checkpoint', c, '--checkpoint-at', '10', '--quiet').status).toBe(0);
+    writeFileSync(join(dir, 'short.bin'), readFileSync(c).subarray(0, 200));
+    for (const [args, message] of [
+      [['--from', c, '--agents', '600'], '--agents and --seed cannot change with --from'],
+      [['rm1', '--from', c], 'give a scenario or --from, not both'],
+      [['--from', c, '--days', '5'], `--from ${c}: the scenario does not fit the checkpoint: expected at least 10 days (the checkpoint's day), found 5`],
+      [['--from', c, '--set', 'layers.contacts.degree=10'], 'expected layer "contacts" slots of 500 agents, capacity 8'],
+      [['--from', join(dir, 'short.bin')], 'short.bin: truncated'],
+      [['--from', join(dir, 'none.bin')], 'none.bin: no such file'],
+      [['rm1', '--days', '20', '--checkpoint', c, '--checkpoint-at', '21'], '--checkpoint-at 21: expected a day in [0, 20]'],
+      [['rm1', '--checkpoint', c], '--checkpoint and --checkpoint-at go together'],
+    ] as const) {
+      const r = sclab('run', ...args, '--quiet');
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+});

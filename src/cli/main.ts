@@ -9,9 +9,13 @@ import { readScenarioFile } from '../scenario/file.ts';
 import { resolveScenario, type Overrides } from '../scenario/load.ts';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { describeScenario } from './describe.ts';
+import { experimentCommands } from './experiment.ts';
 import { unwritable } from './files.ts';
 import { builtins } from './library.ts';
 import { runCommand, type RunOptions } from './run.ts';
+import { CheckpointError } from '../core/engine/checkpoint.ts';
+import { CheckpointFileError, loadCheckpoint } from '../host/node/checkpoint-file.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { defaultThreads } from '../host/node/threads.ts';
 
 /** A command used wrongly in a way the option parser cannot see. */
@@ -66,7 +70,7 @@ function program(): Command {
   cli
     .command('run')
     .description('run a scenario (a built-in name or a YAML/JSON file) and print its summary')
-    .argument('<scenario>', 'built-in name (see sclab list) or path to a scenario file')
+    .argument('[scenario]', 'built-in name (see sclab list) or path to a scenario file (none with --from)')
     .option('--agents <n>', 'number of agents', integer('a number of agents', 1, 2 ** 31 - 1))
     .option('--days <d>', 'number of days', integer('a number of days', 0, 2 ** 31 - 1))
     .option('--seed <s>', 'seed, a decimal integer in [0, 2^64 - 1]', seed)
@@ -76,19 +80,72 @@ function program(): Command {
     .option('--set <path=value>', 'override a parameter, e.g. modules.blacklist.params.below=550 (repeatable)', collect, [])
     .option('--quiet', 'print no summary')
     .option('--no-counterfactual', 'skip the scenario\'s counterfactual run (and the paired audit figures)')
+    .option('--checkpoint <file>', 'save the run\'s state into this file at --checkpoint-at (atomically); the run goes on to its end')
+    .option('--checkpoint-at <day>', 'the number of days run when the checkpoint is saved', integer('a day', 0, 2 ** 31 - 1))
+    .option('--from <file>', 'go on from a checkpoint, with the scenario stored in it (--set and --days may change it; a changed policy makes a branch)')
     .addOption(moduleOption())
-    .action(async (ref: string, o: Omit<RunOptions, 'counterfactual'> & { agents?: number; days?: number; seed?: string; set: string[]; module: string[]; counterfactual: boolean }) => {
-      const plugins = await loadPlugins(o.module);
-      const overrides: Overrides = { agents: o.agents, days: o.days, seed: o.seed, set: o.set };
-      const scenario = load(ref, overrides, plugins.registry);
-      const twin = o.counterfactual && scenario.audit.counterfactual ? load(ref, { ...overrides, counterfactual: true }, plugins.registry) : undefined;
-      if (o.json !== undefined && o.json === o.csv) throw new UsageError(`--json and --csv name the same file, ${o.json}`);
-      for (const [flag, path] of [['--json', o.json], ['--csv', o.csv]] as const) {
-        const why = path === undefined ? undefined : unwritable(path);
-        if (why) throw new UsageError(`${flag} ${path}: cannot write there: ${why}`);
-      }
-      process.exitCode = await runCommand(scenario, { ...o, version, plugins, counterfactual: twin });
-    });
+    .action(
+      async (
+        ref: string | undefined,
+        o: Pick<RunOptions, 'threads' | 'json' | 'csv' | 'quiet'> & {
+          agents?: number;
+          days?: number;
+          seed?: string;
+          set: string[];
+          module: string[];
+          counterfactual: boolean;
+          checkpoint?: string;
+          checkpointAt?: number;
+          from?: string;
+        },
+      ) => {
+        const plugins = await loadPlugins(o.module);
+        const overrides: Overrides = { agents: o.agents, days: o.days, seed: o.seed, set: o.set };
+        let resolve: (extra: Overrides) => Scenario = (extra) => load(ref!, { ...overrides, ...extra }, plugins.registry);
+        let from: RunOptions['from'];
+        if (o.from !== undefined) {
+          if (ref !== undefined) throw new UsageError(`give a scenario or --from, not both: the checkpoint ${o.from} holds its scenario (change it with --set and --days)`);
+          if (o.agents !== undefined || o.seed !== undefined) throw new UsageError('--agents and --seed cannot change with --from: a checkpoint goes on with its own population and random streams');
+          // A missing or damaged checkpoint is the caller's mistake, like a bad scenario file.
+          if (!existsSync(o.from)) throw new UsageError(`--from ${o.from}: no such file`);
+          let stored: ReturnType<typeof loadCheckpoint>;
+          try {
+            stored = loadCheckpoint(o.from);
+          } catch (e) {
+            throw e instanceof CheckpointFileError ? new UsageError(`--from ${e.message}`) : e;
+          }
+          if (stored.version !== version) process.stderr.write(`note: ${o.from} was written by sclab ${stored.version}, this is ${version}: the model may have changed since\n`);
+          // The stored scenario is resolved already: it is validated again with the changes asked for.
+          const doc = { file: o.from, value: stored.scenario, locate: () => undefined };
+          resolve = (extra) => resolveScenario(doc, builtins, plugins.registry, { ...overrides, ...extra });
+          from = { path: o.from, snapshot: stored.snapshot };
+        } else if (ref === undefined) throw new UsageError('missing the scenario to run (a built-in name or a file), or --from a checkpoint');
+        const scenario = resolve({});
+        const twin = o.counterfactual && scenario.audit.counterfactual ? resolve({ counterfactual: true }) : undefined;
+        if ((o.checkpoint === undefined) !== (o.checkpointAt === undefined)) throw new UsageError('--checkpoint and --checkpoint-at go together: the file, and the day to save');
+        const checkpoint = o.checkpoint === undefined ? undefined : { path: o.checkpoint, at: o.checkpointAt! };
+        if (checkpoint) {
+          const first = from?.snapshot.day ?? 0;
+          if (checkpoint.at > scenario.days || checkpoint.at < first) {
+            throw new UsageError(`--checkpoint-at ${checkpoint.at}: expected a day in [${first}, ${scenario.days}], the days this run goes through`);
+          }
+        }
+        const outputs = [['--json', o.json], ['--csv', o.csv], ['--checkpoint', o.checkpoint]] as const;
+        outputs.forEach(([flag, path], k) => {
+          const other = outputs.slice(k + 1).find(([, p]) => path !== undefined && p === path);
+          if (other) throw new UsageError(`${flag} and ${other[0]} name the same file, ${path}`);
+          const why = path === undefined ? undefined : unwritable(path);
+          if (why) throw new UsageError(`${flag} ${path}: cannot write there: ${why}`);
+        });
+        try {
+          process.exitCode = await runCommand(scenario, { threads: o.threads, json: o.json, csv: o.csv, quiet: o.quiet, version, plugins, counterfactual: twin, from, checkpoint });
+        } catch (e) {
+          // The scenario (changed with --set or --days) must compile to a world that holds the checkpoint's state.
+          if (from && e instanceof CheckpointError) throw new UsageError(`--from ${from.path}: the scenario does not fit the checkpoint: expected ${e.expected}, found ${e.found}`);
+          throw e;
+        }
+      },
+    );
 
   cli
     .command('validate')
@@ -125,6 +182,7 @@ function program(): Command {
       process.stdout.write(describeScenario(load(ref, {}, registry), registry));
     });
 
+  experimentCommands(cli);
   return cli;
 }
 

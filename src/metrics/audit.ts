@@ -167,6 +167,12 @@ const FROM_METRICS: Definition[] = [
 
 const SCORE_COLUMNS = ['score', 'sesame'];
 
+/** The daily metrics each indicator is computed from: what a chart over time of that indicator shows. */
+export const INDICATOR_SOURCES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(FROM_METRICS.map((d) => [d.name, d.needs]));
+
+/** Every indicator a run can have, by name pattern: those from metrics, and the end-state ones (`*` a column or layer). */
+export const INDICATOR_NAMES: readonly string[] = [...FROM_METRICS.map((d) => d.name), 'gini.income', 'gini.savings', 'gini.welfareLost', 'scoreHomophily.*'];
+
 /**
  * The audit of a finished run: figures from its metrics, inequality of the final state (Gini of
  * income, savings and welfare lost) and score homophily on each network layer of ties.

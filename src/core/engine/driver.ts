@@ -1,3 +1,4 @@
+import { restoreSnapshot, type Snapshot } from './checkpoint.ts';
 import { ThreadRunner, bindWorld } from './schedule.ts';
 import type { Registry, World } from './world.ts';
 
@@ -17,18 +18,34 @@ export interface Driver {
   close(): Promise<void>;
 }
 
+/**
+ * The series of a run starting at `from`'s day (or 0), with the earlier days' vectors copied in.
+ * `from` is restored into the world first (see checkpoint.ts), before any thread binds it: a
+ * resumed world is set up already, so its driver neither fills row layers nor runs `setup`.
+ */
+export function startSeries(world: World, from?: Snapshot): Float64Array {
+  if (from) restoreSnapshot(world, from);
+  const series = new Float64Array(world.days * world.metricWidth);
+  if (from) series.set(from.series);
+  return series;
+}
+
 /** Runs everything on the calling thread: the browser's fallback and the CLI's --threads 1. */
 export class LocalDriver implements Driver {
   readonly series: Float64Array;
   private runner: ThreadRunner;
-  private done = 0;
+  private done: number;
 
+  /** A fresh world is set up here; one resumed `from` a snapshot starts at its day. */
   constructor(
     readonly world: World,
     registry: Registry,
+    from?: Snapshot,
   ) {
-    this.series = new Float64Array(world.days * world.metricWidth);
+    this.series = startSeries(world, from);
+    this.done = from?.day ?? 0;
     this.runner = new ThreadRunner(bindWorld(world, registry), world.seed, world.metricWidth);
+    if (from) return;
     this.runner.fillLayers(world, 0, world.n);
     this.runner.runSetup(0, world.n, new Float64Array(world.metricWidth));
   }

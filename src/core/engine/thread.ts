@@ -18,8 +18,12 @@ export interface ThreadInit {
   batch: Float64Array;
 }
 
-/** What a host sends a thread: its world (with the URLs of any modules beyond the built-in ones), then batches of days. */
-export type ThreadRequest = { kind: 'init'; init: ThreadInit; plugins: string[] } | { kind: 'run'; from: number; to: number };
+/**
+ * What a host sends a thread: its world (with the URLs of any modules beyond the built-in ones),
+ * then batches of days. `resume`: the world was restored from a snapshot, so its agents and rows
+ * are set up already and the thread must not set them up again.
+ */
+export type ThreadRequest = { kind: 'init'; init: ThreadInit; plugins: string[]; resume: boolean } | { kind: 'run'; from: number; to: number };
 
 export class ThreadWork {
   private readonly runner: ThreadRunner;

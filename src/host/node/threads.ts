@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { LocalDriver, type Driver } from '../../core/engine/driver.ts';
+import type { Snapshot } from '../../core/engine/checkpoint.ts';
+import { LocalDriver, startSeries, type Driver } from '../../core/engine/driver.ts';
 import { bindWorld } from '../../core/engine/schedule.ts';
 import { batchBuffer, batchDays, type ThreadInit, type ThreadRequest } from '../../core/engine/thread.ts';
 import type { Registry, World } from '../../core/engine/world.ts';
@@ -11,10 +12,13 @@ export function defaultThreads(): number {
   return availableParallelism();
 }
 
-/** A driver on `threads` threads: the calling thread itself for 1, worker threads otherwise. */
-export async function startDriver(world: World, registry: Registry, threads: number, pool?: ThreadPool): Promise<Driver> {
-  if (threads <= 1) return new LocalDriver(world, registry);
-  return (pool ?? new ThreadPool(threads)).start(world, registry);
+/**
+ * A driver on `threads` threads: the calling thread itself for 1, worker threads otherwise. With
+ * `from`, the world is restored from that snapshot and the run goes on from its day.
+ */
+export async function startDriver(world: World, registry: Registry, threads: number, pool?: ThreadPool, from?: Snapshot): Promise<Driver> {
+  if (threads <= 1) return new LocalDriver(world, registry, from);
+  return (pool ?? new ThreadPool(threads)).start(world, registry, from);
 }
 
 const here = import.meta.url;
@@ -46,12 +50,13 @@ export class ThreadPool {
     }
   }
 
-  async start(world: World, registry: Registry): Promise<Driver> {
+  async start(world: World, registry: Registry, from?: Snapshot): Promise<Driver> {
+    const series = startSeries(world, from);
     // Bind once here so that a module refusing its world fails with a CompileError before any thread
     // starts. (Not for one thread: V8 specialises a kernel on its arrays only while its closure is the
     // only one made from its code, and that doubles the speed of the hot loops.)
     bindWorld(world, registry);
-    const driver = new WorkerDriver(world, this);
+    const driver = new WorkerDriver(world, this, series, from);
     await driver.ready;
     return driver;
   }
@@ -94,22 +99,24 @@ export class ThreadPool {
 
 /** Runs the world's schedule on worker threads that share its columns; see core/engine/thread.ts. */
 class WorkerDriver implements Driver {
-  readonly series: Float64Array;
   readonly ready: Promise<void>;
   private readonly threads: number;
   private readonly batch: Float64Array;
-  private done = 0;
+  private done: number;
 
+  /** `series`: from startSeries, which restored `from` (if any) into the world. */
   constructor(
     readonly world: World,
     private readonly pool: ThreadPool,
+    readonly series: Float64Array,
+    from: Snapshot | undefined,
   ) {
     this.threads = pool.threads;
-    this.series = new Float64Array(world.days * world.metricWidth);
+    this.done = from?.day ?? 0;
     this.batch = batchBuffer(world.n, this.threads, world.metricWidth);
     const sync = new Int32Array(allocate(12) as ArrayBuffer, 0, 3);
     const init = (thread: number): ThreadInit => ({ world, thread, threads: this.threads, sync, batch: this.batch });
-    this.ready = pool.request((t) => ({ kind: 'init', init: init(t), plugins: pool.pluginUrls }));
+    this.ready = pool.request((t) => ({ kind: 'init', init: init(t), plugins: pool.pluginUrls, resume: from !== undefined }));
   }
 
   get day(): number {

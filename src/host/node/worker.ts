@@ -15,7 +15,7 @@ port.on('message', (req: ThreadRequest) => {
   // A failure here rejects unhandled, which ends the thread with an 'error' its pool reports.
   void (req.plugins.length ? registryWith(req.plugins) : Promise.resolve(MODULES)).then((registry) => {
     work = new ThreadWork(req.init, registry);
-    work.setup();
+    if (!req.resume) work.setup();
     port.postMessage('done');
   });
 });

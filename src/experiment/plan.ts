@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Registry } from '../core/engine/world.ts';
+import { ScenarioError } from '../scenario/errors.ts';
+import { readScenarioFile } from '../scenario/file.ts';
+import { resolveScenario, type ScenarioLibrary } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { parseScenarioText, type SourceDoc } from '../scenario/source.ts';
+import { validate } from '../scenario/validate.ts';
+import { makeDesign, type Design, type Parameter } from './design.ts';
+import { experimentSchema, type Experiment } from './schema.ts';
+
+/** One run of an experiment: a design point, a replicate and an arm, resolved to a validated scenario. */
+export interface RunSpec {
+  /**
+   * Hash of the experiment's name, the point's index and the resolved scenario (seed included): the
+   * same run always has the same id. The index is in it because a design may visit a point twice
+   * (Morris trajectories can cross), and each visit is a run of its own.
+   */
+  id: string;
+  experiment: string;
+  point: number;
+  replicate: number;
+  arm: string;
+  seed: string;
+  /** The varied parameters' values at this point, by path. */
+  params: Record<string, number | string | boolean>;
+  scenario: Scenario;
+}
+
+/** An experiment read, checked and expanded into its runs, in the order they should run. */
+export interface ExperimentPlan {
+  experiment: Experiment;
+  /** The experiment file's text, kept in the store so a report can show exactly what ran. */
+  text: string;
+  file: string;
+  design: Design | undefined;
+  /** The base scenario with the experiment's `set`, at the first point, for descriptions. */
+  base: Scenario;
+  runs: RunSpec[];
+}
+
+/** Reads an experiment file; every problem names the file, line and path, like a scenario's. */
+export function readExperiment(file: string): { experiment: Experiment; text: string } {
+  const doc = readScenarioFile(file);
+  return { experiment: validate(doc, experimentSchema), text: readFileSync(file, 'utf8') };
+}
+
+/** Expands an experiment into its runs: points (slowest), then replicates, then arms (fastest), so paired runs finish together. */
+export function planExperiment(file: string, library: ScenarioLibrary, registry: Registry): ExperimentPlan {
+  const { experiment: e, text } = readExperiment(file);
+  const source = openBase(e.scenario, file, library);
+  const parameters = (e.vary?.parameters ?? []) as Parameter[];
+  const design = e.vary ? makeDesign(e.vary.method, parameters, { samples: e.vary.samples, seed: e.vary.seed, trajectories: e.vary.trajectories, levels: e.vary.levels }) : undefined;
+  const points = design?.points ?? [[]];
+  const runs: RunSpec[] = [];
+  let base: Scenario | undefined;
+  points.forEach((values, point) => {
+    const params: RunSpec['params'] = {};
+    parameters.forEach((p, j) => (params[p.path] = values[j]!));
+    for (let replicate = 0; replicate < e.replicates; replicate++) {
+      const seed = String(e.seed + replicate);
+      for (const [a, arm] of e.arms.entries()) {
+        const where = `${file}: point ${point}${parameters.length ? ` (${describeParams(params)})` : ''}, arm "${arm.name}"`;
+        const scenario = resolveAt(where, () =>
+          resolveScenario(source, library, registry, {
+            seed,
+            set: [...assignments(e.set), ...assignments(params), ...assignments(arm.set)],
+          }),
+        );
+        if (point === 0 && replicate === 0 && a === 0) base = scenario;
+        runs.push({ id: runId(e.name, point, scenario), experiment: e.name, point, replicate, arm: arm.name, seed, params, scenario });
+      }
+    }
+  });
+  return { experiment: e, text, file, design, base: base!, runs };
+}
+
+export function describeParams(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .map(([k, v]) => `${k.split('.').at(-1)}=${typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(4)) : String(v)}`)
+    .join(', ');
+}
+
+/** A built-in's name, or a scenario file beside the experiment file. */
+function openBase(ref: string, file: string, library: ScenarioLibrary): SourceDoc {
+  const looksLikeFile = /[/\\]/.test(ref) || /\.(ya?ml|json)$/i.test(ref);
+  const builtin = looksLikeFile ? undefined : library.open(ref);
+  if (builtin) return builtin;
+  if (!looksLikeFile) {
+    throw new ScenarioError([{ file, path: ['scenario'], pathText: 'scenario', expected: `a built-in scenario (${library.names().join(', ')}) or a scenario file`, found: JSON.stringify(ref) }]);
+  }
+  return readScenarioFile(isAbsolute(ref) ? ref : resolve(dirname(file), ref));
+}
+
+/** Values as `--set` assignments: JSON is YAML, so every value reads back as itself. */
+function assignments(changes: Record<string, unknown>): string[] {
+  return Object.entries(changes).map(([path, v]) => `${path}=${JSON.stringify(v)}`);
+}
+
+function resolveAt(where: string, f: () => Scenario): Scenario {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new ScenarioError(e.problems.map((p) => ({ ...p, file: `${where}: ${p.file}` })));
+    throw e;
+  }
+}
+
+/** A resolved scenario as plain JSON (seeds as decimal strings), the form runs travel in. */
+export function scenarioJson(s: Scenario): string {
+  // Already merged with its base: resolving it again must not merge the base a second time.
+  const { extends: _base, ...own } = s;
+  return JSON.stringify(own, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Validates a scenario that travelled as JSON (to a worker process or machine), exactly as it was resolved. */
+export function scenarioFromJson(json: string, library: ScenarioLibrary, registry: Registry): Scenario {
+  return resolveScenario(parseScenarioText(json, 'run'), library, registry);
+}
+
+export function runId(experiment: string, point: number, s: Scenario): string {
+  return createHash('sha256').update(`${experiment}\0${point}\0`).update(scenarioJson(s)).digest('hex').slice(0, 24);
+}

@@ -1,0 +1,115 @@
+import { availableParallelism } from 'node:os';
+import type { Store } from '../store/store.ts';
+import type { RunOutcome } from './execute.ts';
+import { scenarioJson, type ExperimentPlan, type RunSpec } from './plan.ts';
+import { balance, ProcessPool } from './pool.ts';
+import { versions, workerName } from './versions.ts';
+
+/** A run's end, as a backend reports it: its outcome, or its error, with who ran it and when. */
+export type Finished = { id: string; worker: string; started: Date; finished: Date; versions: Record<string, string> } & (
+  | { ok: true; outcome: RunOutcome }
+  | { ok: false; error: string }
+);
+
+/** Somewhere runs execute: this machine's processes, or a job queue's workers. */
+export interface Backend {
+  /** Runs every run once, reporting each as it ends; returns when all have ended or `stop` fires. */
+  execute(runs: readonly RunSpec[], report: (f: Finished) => Promise<void>, stop: AbortSignal): Promise<void>;
+}
+
+export interface Progress {
+  total: number;
+  /** Runs stored before this sweep began. */
+  skipped: number;
+  done: number;
+  failed: number;
+  /** Seconds since this sweep's first run started. */
+  elapsed: number;
+}
+
+export interface SweepResult extends Progress {
+  interrupted: boolean;
+  /** Runs of an earlier version of the experiment, removed from the store. */
+  removed: number;
+  errors: { id: string; error: string }[];
+}
+
+/**
+ * Runs what an experiment still lacks: records the plan, skips runs already stored (so an
+ * interrupted sweep resumes where it stopped), executes the rest on a backend and stores each as it
+ * ends. A failed run is stored as failed and the others go on; the next sweep tries it again.
+ */
+export async function sweep(plan: ExperimentPlan, store: Store, backend: Backend, o: { command: string; stop: AbortSignal; progress?: (p: Progress) => void }): Promise<SweepResult> {
+  const e = plan.experiment;
+  const removed = await store.saveExperiment(
+    { name: e.name, title: e.title, file: plan.file, text: plan.text, spec: e, design: plan.design ?? null, command: o.command, versions: versions() },
+    plan.runs.map((r) => ({ id: r.id, point: r.point, arm: r.arm, replicate: r.replicate, seed: r.seed, params: r.params, scenario: scenarioJson(r.scenario), agents: r.scenario.agents, days: r.scenario.days })),
+  );
+  const stored = await store.doneIds(e.name);
+  const todo = plan.runs.filter((r) => !stored.has(r.id));
+  const p: Progress = { total: plan.runs.length, skipped: plan.runs.length - todo.length, done: 0, failed: 0, elapsed: 0 };
+  const errors: SweepResult['errors'] = [];
+  const start = performance.now();
+  // One connection writes the store: reports are stored one after another, in the order they end.
+  let chain = Promise.resolve();
+  const report = (f: Finished): Promise<void> =>
+    (chain = chain.then(async () => {
+      const meta = { worker: f.worker, started: f.started, finished: f.finished, versions: f.versions };
+      if (f.ok) {
+        if (await store.recordRun(f.id, f.outcome, meta)) p.done++;
+      } else {
+        await store.recordFailure(f.id, f.error, meta);
+        p.failed++;
+        errors.push({ id: f.id, error: f.error });
+      }
+      p.elapsed = (performance.now() - start) / 1000;
+      o.progress?.({ ...p });
+    }));
+  o.progress?.({ ...p });
+  if (todo.length) await backend.execute(todo, report, o.stop);
+  await chain;
+  p.elapsed = (performance.now() - start) / 1000;
+  return { ...p, interrupted: o.stop.aborted, removed, errors };
+}
+
+/**
+ * This machine: runner processes, as many as `balance` finds for the runs and cores, each run on
+ * the threads left per process. Stopped, it kills its processes: runs in flight stay pending.
+ */
+export function localBackend(o: { workers?: number | undefined; threads?: number | undefined } = {}): Backend {
+  return {
+    async execute(runs, report, stop) {
+      const cores = availableParallelism();
+      const { workers } = balance(runs.length, cores, o);
+      const pool = new ProcessPool(workers);
+      const onStop = (): void => void pool.close();
+      stop.addEventListener('abort', onStop);
+      let next = 0;
+      let busy = 0;
+      const loop = async (): Promise<void> => {
+        while (!stop.aborted && next < runs.length) {
+          const run = runs[next++]!;
+          const started = new Date();
+          const who = { id: run.id, worker: workerName(), started, versions: versions() };
+          // Threads for this run: the cores shared among the runs still to come or in flight.
+          const threads = balance(runs.length - next + 1 + busy, cores, { workers, threads: o.threads }).threads;
+          busy++;
+          try {
+            const outcome = await pool.run({ id: run.id, scenario: scenarioJson(run.scenario), threads });
+            if (!stop.aborted) await report({ ...who, finished: new Date(), ok: true, outcome });
+          } catch (err) {
+            if (!stop.aborted) await report({ ...who, finished: new Date(), ok: false, error: err instanceof Error ? err.message : String(err) });
+          } finally {
+            busy--;
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: workers }, loop));
+      } finally {
+        stop.removeEventListener('abort', onStop);
+        await pool.close();
+      }
+    },
+  };
+}
