@@ -11,3 +11,18 @@ export { simulate, type SimulateOptions } from './host/node/simulate.ts';
 export { startDriver, ThreadPool, defaultThreads } from './host/node/threads.ts';
 export { builtins } from './cli/library.ts';
 export { runDocument, type RunDocument } from './cli/report.ts';
+export { saveCheckpoint, loadCheckpoint, CheckpointFileError } from './host/node/checkpoint-file.ts';
+// Experiments: plans, designs, sweeps on this machine or a queue, the result store and its analysis.
+export { experimentSchema, type Experiment } from './experiment/schema.ts';
+export { planExperiment, readExperiment, type ExperimentPlan, type RunSpec } from './experiment/plan.ts';
+export { makeDesign, type Design, type DesignMethod, type Parameter } from './experiment/design.ts';
+export { morrisIndices, sobolIndices, mainEffects } from './experiment/sensitivity.ts';
+export { ci95, pairedCi95, type Interval } from './experiment/stats.ts';
+export { executeRun, type RunOutcome } from './experiment/execute.ts';
+export { sweep, localBackend, type Backend, type Finished, type Progress } from './experiment/sweep.ts';
+export { queueBackend } from './queue/backend.ts';
+export { startWorker } from './queue/worker.ts';
+export { Store, DEFAULT_STORE } from './store/store.ts';
+export { analyse, type Analysis } from './experiment/analysis.ts';
+export { reportData } from './experiment/report-data.ts';
+export { reportHtml, writeReport, type ReportData } from './experiment/report-html.ts';

@@ -149,6 +149,55 @@ describe('local sweeps', () => {
   });
 });
 
+describe('branching arms from one warmed-up state', () => {
+  it('runs every arm from the same state at the branch day, under the same random streams', async () => {
+    const dir = tmp();
+    const write = (name: string, branch: string) => {
+      const file = join(dir, `${name}.yaml`);
+      writeFileSync(
+        file,
+        `version: 1\nname: ${name}\nscenario: rm1\nset: { agents: 3000, days: 80 }\nreplicates: 2\n${branch}` +
+          `arms:\n  - name: base\n  - name: harsh\n    set: { modules.blacklist.params.below: 750 }\n`,
+      );
+      return planExperiment(file, builtins, MODULES);
+    };
+    const store = await Store.open(join(dir, 's.duckdb'));
+    const stop = new AbortController().signal;
+    const branched = write('branched', 'branch: { day: 40 }\n');
+    expect(branched.runs[1]!.warmup).toMatchObject({ day: 40 });
+    await sweep(branched, store, localBackend({ workers: 2 }), { command: 'test', stop });
+    await sweep(write('plain', ''), store, localBackend({ workers: 2 }), { command: 'test', stop });
+    const metrics = ['listed', 'newListings', 'observed', 'scoreSum'];
+    const byRun = async (name: string) => {
+      const runs = await store.runs(name);
+      const series = await store.series(name, metrics);
+      return (arm: string, replicate: number) => {
+        const id = runs.find((r) => r.arm === arm && r.replicate === replicate)!.run_id;
+        return { hash: runs.find((r) => r.run_id === id)!.state_hash, rows: series.filter((x) => x.run_id === id).map(({ metric, day, value }) => ({ metric, day, value })) };
+      };
+    };
+    const b = await byRun('branched');
+    const p = await byRun('plain');
+    for (const rep of [0, 1]) {
+      const [base, harsh] = [b('base', rep), b('harsh', rep)];
+      // The same past up to the branch, a different future after it.
+      expect(harsh.rows.filter((x) => x.day < 40)).toEqual(base.rows.filter((x) => x.day < 40));
+      expect(harsh.rows.filter((x) => x.day >= 40)).not.toEqual(base.rows.filter((x) => x.day >= 40));
+      // The arm without changes is the uninterrupted run; the harsh arm from day 0 is not the branch.
+      expect(base).toEqual(p('base', rep));
+      expect(harsh.rows.filter((x) => x.day < 40)).not.toEqual(p('harsh', rep).rows.filter((x) => x.day < 40));
+    }
+    store.close();
+  });
+
+  it('refuses a branch day at or after the end of the runs', () => {
+    const dir = tmp();
+    const file = join(dir, 'late.yaml');
+    writeFileSync(file, 'version: 1\nname: late\nscenario: rm1\nset: { days: 30 }\nbranch: { day: 30 }\n');
+    expect(() => planExperiment(file, builtins, MODULES)).toThrowError(/branch\.day: expected a day before the end of the runs \(30 days\), found 30/);
+  });
+});
+
 describe('sensitivity from the designs made for it', () => {
   const write = (dir: string, method: string, extra: string) => {
     const file = join(dir, `${method}.yaml`);

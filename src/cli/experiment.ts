@@ -71,7 +71,7 @@ export function experimentCommands(cli: Command): void {
           process.exitCode = s === 'SIGTERM' ? 143 : 130;
           return;
         }
-        process.stdout.write(`${plan.experiment.name}: ${r.done} runs stored, ${r.skipped} already stored, ${r.failed} failed, in ${r.elapsed.toFixed(1)} s\n`);
+        process.stdout.write(`${plan.experiment.name}: ${r.done} runs stored, ${r.skipped} already stored, ${r.failed} failed, in ${r.elapsed.toFixed(2)} s\n`);
         if (r.failed) process.exitCode = 1;
       } finally {
         display?.stop();

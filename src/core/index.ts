@@ -17,3 +17,4 @@ export * from './engine/schedule.ts';
 export * from './engine/driver.ts';
 export * from './engine/thread.ts';
 export * from './engine/results.ts';
+export * from './engine/checkpoint.ts';

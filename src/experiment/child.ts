@@ -20,7 +20,8 @@ process.on('message', (m: ChildRequest) => {
   void (async () => {
     try {
       const scenario = scenarioFromJson(m.scenario, builtins, MODULES);
-      send({ id: m.id, ok: true, outcome: await executeRun(scenario, m.threads) });
+      const warmup = m.warmup && { scenario: scenarioFromJson(m.warmup.scenario, builtins, MODULES), day: m.warmup.day };
+      send({ id: m.id, ok: true, outcome: await executeRun(scenario, m.threads, warmup) });
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       send({ id: m.id, ok: false, error: err.message, stack: err.stack });

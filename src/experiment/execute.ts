@@ -2,6 +2,8 @@ import { runDocument } from '../cli/report.ts';
 import { summarize } from '../core/engine/results.ts';
 import { simulate } from '../host/node/simulate.ts';
 import type { Plugins } from '../host/node/plugins.ts';
+import type { Snapshot } from '../core/engine/checkpoint.ts';
+import type { Warmup } from './plan.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** What a finished run hands back to the store: plain JSON, so it can cross processes and machines. */
@@ -16,10 +18,18 @@ export interface RunOutcome {
   series: { names: string[]; values: number[] };
 }
 
-/** Runs one scenario to its horizon and reduces it to what the store keeps. */
-export async function executeRun(scenario: Scenario, threads: number, plugins?: Plugins): Promise<RunOutcome> {
+/**
+ * Runs one scenario to its horizon and reduces it to what the store keeps. With a warm-up, runs
+ * that scenario to its day first and goes on from its state (a branch): the state at the branch is
+ * the same for every arm, and so are the random streams after it.
+ */
+export async function executeRun(scenario: Scenario, threads: number, warmup?: Warmup<Scenario>, plugins?: Plugins): Promise<RunOutcome> {
   const started = performance.now();
-  const driver = await simulate(scenario, { threads, plugins });
+  let from: Snapshot | undefined;
+  if (warmup) {
+    await simulate(warmup.scenario, { threads, plugins, checkpoints: { at: [warmup.day], save: (s) => void (from = s) }, stop: () => from !== undefined });
+  }
+  const driver = await simulate(scenario, { threads, plugins, from });
   const seconds = (performance.now() - started) / 1000;
   const doc = runDocument(scenario, driver, { version: '', threads, seconds });
   // Every metric, not only those the scenario's output section selects for its JSON document.

@@ -27,6 +27,13 @@ export interface RunSpec {
   /** The varied parameters' values at this point, by path. */
   params: Record<string, number | string | boolean>;
   scenario: Scenario;
+  /** With `branch`: the scenario without the arm's changes, run up to `day` first; the arm goes on from that state. */
+  warmup?: Warmup<Scenario> | undefined;
+}
+
+export interface Warmup<S> {
+  scenario: S;
+  day: number;
 }
 
 /** An experiment read, checked and expanded into its runs, in the order they should run. */
@@ -70,7 +77,11 @@ export function planExperiment(file: string, library: ScenarioLibrary, registry:
           }),
         );
         if (point === 0 && replicate === 0 && a === 0) base = scenario;
-        runs.push({ id: runId(e.name, point, scenario), experiment: e.name, point, replicate, arm: arm.name, seed, params, scenario });
+        const warmup = e.branch ? { scenario: resolveAt(where, () => resolveScenario(source, library, registry, { seed, set: [...assignments(e.set), ...assignments(params)] })), day: e.branch.day } : undefined;
+        if (warmup && warmup.day >= scenario.days) {
+          throw new ScenarioError([{ file, path: ['branch', 'day'], pathText: 'branch.day', expected: `a day before the end of the runs (${scenario.days} days)`, found: String(warmup.day) }]);
+        }
+        runs.push({ id: runId(e.name, point, scenario, warmup), experiment: e.name, point, replicate, arm: arm.name, seed, params, scenario, warmup });
       }
     }
   });
@@ -115,11 +126,18 @@ export function scenarioJson(s: Scenario): string {
   return JSON.stringify(own, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
+/** A run as it travels to a runner process or a queue worker: its id and scenarios as JSON. */
+export function runRequest(r: RunSpec): { id: string; scenario: string; warmup?: { scenario: string; day: number } | undefined } {
+  return { id: r.id, scenario: scenarioJson(r.scenario), warmup: r.warmup && { scenario: scenarioJson(r.warmup.scenario), day: r.warmup.day } };
+}
+
 /** Validates a scenario that travelled as JSON (to a worker process or machine), exactly as it was resolved. */
 export function scenarioFromJson(json: string, library: ScenarioLibrary, registry: Registry): Scenario {
   return resolveScenario(parseScenarioText(json, 'run'), library, registry);
 }
 
-export function runId(experiment: string, point: number, s: Scenario): string {
-  return createHash('sha256').update(`${experiment}\0${point}\0`).update(scenarioJson(s)).digest('hex').slice(0, 24);
+export function runId(experiment: string, point: number, s: Scenario, warmup?: Warmup<Scenario>): string {
+  const h = createHash('sha256').update(`${experiment}\0${point}\0`).update(scenarioJson(s));
+  if (warmup) h.update(`\0branch at ${warmup.day}\0`).update(scenarioJson(warmup.scenario));
+  return h.digest('hex').slice(0, 24);
 }

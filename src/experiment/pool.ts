@@ -6,6 +6,8 @@ export interface ChildRequest {
   /** The resolved scenario as JSON (see plan.ts scenarioJson). */
   scenario: string;
   threads: number;
+  /** With a branch: the warm-up scenario (JSON) and its day. */
+  warmup?: { scenario: string; day: number } | undefined;
 }
 
 export type ChildReply =

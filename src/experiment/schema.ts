@@ -50,6 +50,12 @@ export const experimentSchema = z.strictObject({
     .default([{ name: 'base', set: {} }])
     .refine((arms) => new Set(arms.map((a) => a.name)).size === arms.length, 'arms with distinct names')
     .describe('Variants of the scenario run under the same seeds, so that their differences are paired; the first is the reference'),
+  branch: z
+    .strictObject({ day: z.number().int().min(1).describe('The day from which the arms differ') })
+    .optional()
+    .describe(
+      'Branch the arms from one warmed-up state: every run first runs the scenario without its arm\'s changes up to `day`, then goes on from that state with them (a policy change at year 2: day 730). Same random streams throughout.',
+    ),
   outputs: z.array(z.string().min(1)).default([]).describe('Metrics and audit indicators to analyse and chart (default: the audit indicators)'),
   threads: z.number().int().min(1).max(256).optional().describe('Threads per run (default: chosen by the runner)'),
 });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Store } from '../store/store.ts';
 import type { RunOutcome } from './execute.ts';
-import { scenarioJson, type ExperimentPlan, type RunSpec } from './plan.ts';
+import { runRequest, scenarioJson, type ExperimentPlan, type RunSpec } from './plan.ts';
 import { balance, ProcessPool } from './pool.ts';
 import { versions, workerName } from './versions.ts';
 
@@ -50,24 +50,47 @@ export async function sweep(plan: ExperimentPlan, store: Store, backend: Backend
   const p: Progress = { total: plan.runs.length, skipped: plan.runs.length - todo.length, done: 0, failed: 0, elapsed: 0 };
   const errors: SweepResult['errors'] = [];
   const start = performance.now();
-  // One connection writes the store: reports are stored one after another, in the order they end.
-  let chain = Promise.resolve();
-  const report = (f: Finished): Promise<void> =>
-    (chain = chain.then(async () => {
-      const meta = { worker: f.worker, started: f.started, finished: f.finished, versions: f.versions };
-      if (f.ok) {
-        if (await store.recordRun(f.id, f.outcome, meta)) p.done++;
-      } else {
-        await store.recordFailure(f.id, f.error, meta);
+  // One connection writes the store. Finished runs wait in a queue and are written together, a
+  // batch per transaction, while the next runs go on: a commit costs more than a small run's rows.
+  const waiting: Finished[] = [];
+  let writing: Promise<void> | undefined;
+  const write = async (): Promise<void> => {
+    while (waiting.length) {
+      const batch = waiting.splice(0);
+      const ok = batch.filter((f): f is Finished & { ok: true } => f.ok);
+      const meta = (f: Finished) => ({ worker: f.worker, started: f.started, finished: f.finished, versions: f.versions });
+      const stored = await store.recordRuns(ok.map((f) => ({ id: f.id, outcome: f.outcome, meta: meta(f) })));
+      p.done += stored.filter(Boolean).length;
+      for (const f of batch) {
+        if (f.ok) continue;
+        await store.recordFailure(f.id, f.error, meta(f));
         p.failed++;
         errors.push({ id: f.id, error: f.error });
       }
       p.elapsed = (performance.now() - start) / 1000;
       o.progress?.({ ...p });
-    }));
+    }
+  };
+  let failure: unknown;
+  const report = (f: Finished): Promise<void> => {
+    waiting.push(f);
+    // A batch that cannot be written leaves its runs pending; the sweep ends with the error.
+    writing ??= write()
+      .catch((e: unknown) => void (failure ??= e))
+      .finally(() => (writing = undefined));
+    return Promise.resolve();
+  };
+  const flush = async (): Promise<void> => {
+    while (writing) await writing;
+    if (failure) throw failure instanceof Error ? failure : new Error('the result store could not be written', { cause: failure });
+  };
   o.progress?.({ ...p });
-  if (todo.length) await backend.execute(todo, report, o.stop);
-  await chain;
+  try {
+    if (todo.length) await backend.execute(todo, report, o.stop);
+  } finally {
+    // What finished is stored, even when the sweep was stopped.
+    await flush();
+  }
   p.elapsed = (performance.now() - start) / 1000;
   return { ...p, interrupted: o.stop.aborted, removed, errors };
 }
@@ -95,7 +118,7 @@ export function localBackend(o: { workers?: number | undefined; threads?: number
           const threads = balance(runs.length - next + 1 + busy, cores, { workers, threads: o.threads }).threads;
           busy++;
           try {
-            const outcome = await pool.run({ id: run.id, scenario: scenarioJson(run.scenario), threads });
+            const outcome = await pool.run({ ...runRequest(run), threads });
             if (!stop.aborted) await report({ ...who, finished: new Date(), ok: true, outcome });
           } catch (err) {
             if (!stop.aborted) await report({ ...who, finished: new Date(), ok: false, error: err instanceof Error ? err.message : String(err) });

@@ -1,5 +1,5 @@
 import { Queue, type Job } from 'bullmq';
-import { scenarioJson, type RunSpec } from '../experiment/plan.ts';
+import { runRequest, type RunSpec } from '../experiment/plan.ts';
 import type { RunOutcome } from '../experiment/execute.ts';
 import type { Backend, Finished } from '../experiment/sweep.ts';
 import { ATTEMPTS, connect, QUEUE_NAME } from './redis.ts';
@@ -10,6 +10,7 @@ export interface JobData {
   id: string;
   /** The resolved scenario as JSON. */
   scenario: string;
+  warmup?: { scenario: string; day: number } | undefined;
   threads?: number | undefined;
 }
 
@@ -41,7 +42,7 @@ export function queueBackend(url: URL, o: { threads?: number | undefined } = {})
       const experiment = runs[0]?.experiment ?? '';
       const job = (r: RunSpec) => ({
         name: experiment,
-        data: { experiment, id: r.id, scenario: scenarioJson(r.scenario), threads: o.threads },
+        data: { experiment, ...runRequest(r), threads: o.threads },
         opts: { jobId: r.id, attempts: ATTEMPTS, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false },
       });
       const byId = new Map(runs.map((r) => [r.id, r]));

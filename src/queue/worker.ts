@@ -35,7 +35,7 @@ export async function startWorker(url: URL, o: WorkerOptions = {}): Promise<{ cl
       const d = job.data;
       o.log?.(`started ${d.id} (${d.experiment})`);
       const started = new Date();
-      const outcome = await pool.run({ id: d.id, scenario: d.scenario, threads: d.threads ?? threads });
+      const outcome = await pool.run({ id: d.id, scenario: d.scenario, warmup: d.warmup, threads: d.threads ?? threads });
       o.log?.(`finished ${d.id} in ${outcome.seconds.toFixed(2)} s`);
       return { outcome, worker: who, started: started.toISOString(), finished: new Date().toISOString(), versions: versions() };
     },

@@ -168,52 +168,61 @@ export class Store {
   }
 
   /**
-   * Stores a finished run: its summary, its series and its status, all or nothing. A run already
-   * stored is left as it is (a queue may deliver a run twice): returns false then.
+   * Stores finished runs, each with its summary, its series and its status, in one transaction:
+   * all or nothing. A run already stored is left as it is (a queue may deliver a run twice). Returns
+   * which were stored. Many runs per transaction, because a commit costs more than a small run's rows.
    */
-  async recordRun(id: string, o: RunOutcome, meta: RunMeta): Promise<boolean> {
+  async recordRuns(batch: readonly { id: string; outcome: RunOutcome; meta: RunMeta }[]): Promise<boolean[]> {
+    if (!batch.length) return [];
+    const ids = batch.map((b) => b.id);
+    const list = ids.map((_, k) => `$${k + 1}`).join(', ');
     await this.c.run('BEGIN TRANSACTION');
     try {
-      const st = await this.rows<{ status: string }>('SELECT status FROM runs WHERE run_id = $1', [id]);
-      if (st.length === 0) throw new Error(`no planned run ${id} in the store`);
-      if (st[0]!.status === 'done') {
-        await this.c.run('ROLLBACK');
-        return false;
-      }
-      // Left by a crash between appending and committing? A transaction leaves nothing; this is for safety.
-      await this.c.run('DELETE FROM summaries WHERE run_id = $1', [id]);
-      await this.c.run('DELETE FROM series WHERE run_id = $1', [id]);
+      const status = new Map((await this.rows<{ run_id: string; status: string }>(`SELECT run_id, status FROM runs WHERE run_id IN (${list})`, ids)).map((r) => [r.run_id, r.status]));
+      const missing = ids.find((id) => !status.has(id));
+      if (missing) throw new Error(`no planned run ${missing} in the store`);
+      const stored = new Set<string>();
+      const fresh = batch.filter((b) => status.get(b.id) !== 'done' && !stored.has(b.id) && stored.add(b.id));
       const sum = await this.c.createAppender('summaries');
-      for (const [metric, value] of Object.entries(o.summary)) {
-        sum.appendVarchar(id);
-        sum.appendVarchar(metric);
-        sum.appendDouble(value);
-        sum.endRow();
-      }
-      sum.closeSync();
       const ser = await this.c.createAppender('series');
-      const { names, values } = o.series;
-      for (let d = 0; d < o.days; d++) {
-        for (let k = 0; k < names.length; k++) {
-          ser.appendVarchar(id);
-          ser.appendVarchar(names[k]!);
-          ser.appendInteger(d);
-          ser.appendDouble(values[d * names.length + k]!);
-          ser.endRow();
+      for (const { id, outcome: o } of fresh) {
+        for (const [metric, value] of Object.entries(o.summary)) {
+          sum.appendVarchar(id);
+          sum.appendVarchar(metric);
+          sum.appendDouble(value);
+          sum.endRow();
+        }
+        const { names, values } = o.series;
+        for (let d = 0; d < o.days; d++) {
+          for (let k = 0; k < names.length; k++) {
+            ser.appendVarchar(id);
+            ser.appendVarchar(names[k]!);
+            ser.appendInteger(d);
+            ser.appendDouble(values[d * names.length + k]!);
+            ser.endRow();
+          }
         }
       }
+      sum.closeSync();
       ser.closeSync();
-      await this.c.run(
-        `UPDATE runs SET status = 'done', error = NULL, attempts = attempts + 1, threads = $2, seconds = $3, state_hash = $4,
-           started = to_timestamp($5), finished = to_timestamp($6), worker = $7, versions = $8 WHERE run_id = $1`,
-        [id, o.threads, o.seconds, o.stateHash, meta.started.getTime() / 1000, meta.finished.getTime() / 1000, meta.worker, JSON.stringify(meta.versions)],
-      );
+      for (const { id, outcome: o, meta } of fresh) {
+        await this.c.run(
+          `UPDATE runs SET status = 'done', error = NULL, attempts = attempts + 1, threads = $2, seconds = $3, state_hash = $4,
+             started = to_timestamp($5), finished = to_timestamp($6), worker = $7, versions = $8 WHERE run_id = $1`,
+          [id, o.threads, o.seconds, o.stateHash, meta.started.getTime() / 1000, meta.finished.getTime() / 1000, meta.worker, JSON.stringify(meta.versions)],
+        );
+      }
       await this.c.run('COMMIT');
-      return true;
+      return batch.map((b) => fresh.includes(b));
     } catch (err) {
       await this.c.run('ROLLBACK');
       throw err;
     }
+  }
+
+  /** Stores one finished run (see recordRuns); false if it was stored already. */
+  async recordRun(id: string, outcome: RunOutcome, meta: RunMeta): Promise<boolean> {
+    return (await this.recordRuns([{ id, outcome, meta }]))[0]!;
   }
 
   /** Records a failed run with its error; a later sweep tries it again. */
