@@ -5,6 +5,7 @@ import type { ScenarioLibrary } from '../scenario/load.ts';
 import type { Store } from '../store/store.ts';
 import { analyse } from './analysis.ts';
 import { scenarioFromJson } from './plan.ts';
+import { planScenario } from '../scenario/compile.ts';
 import type { Band, ReportData } from './report-html.ts';
 import { tQuantile975 } from './stats.ts';
 import { SCLAB_VERSION } from './versions.ts';
@@ -18,9 +19,14 @@ export async function reportData(store: Store, name: string, library: ScenarioLi
   const e = a.experiment;
   const points = a.design?.points.length ?? 1;
   const byPoint = points <= MAX_POINT_LINES;
-  // An indicator is a figure of the whole run: over time, chart the daily metrics it is computed from.
+  const first = a.runs.find((r) => r.point === 0 && r.replicate === 0 && r.arm === a.spec.arms[0]!.name) ?? a.runs[0];
+  const scenario = first ? scenarioFromJson(await store.scenarioOf(first.run_id), library, registry) : undefined;
+  const kinds = new Map((scenario ? planScenario(scenario, registry).metrics : []).map((m) => [m.name, m]));
+  // An indicator is a figure of the whole run: over time, chart the daily metrics it is computed
+  // from. A counter is charted as its running total, which reads better than daily counts.
   const daily = [...new Set(a.outputs.flatMap((m) => INDICATOR_SOURCES[m] ?? [m]))];
-  const stats = await store.seriesStats(name, daily, byPoint);
+  const counters = daily.filter((m) => kinds.get(m)?.kind === 'counter');
+  const stats = await store.seriesStats(name, daily, { byPoint, cumulative: counters });
   const groupLabel = (arm: string, point: number): string => [arm, byPoint && points > 1 ? a.pointLabel(point) : ''].filter(Boolean).join(' @ ');
   const bands = new Map<string, Map<string, Band>>();
   for (const s of stats) {
@@ -33,8 +39,7 @@ export async function reportData(store: Store, name: string, library: ScenarioLi
     b.lo.push(s.mean - half);
     b.hi.push(s.mean + half);
   }
-  const first = a.runs.find((r) => r.point === 0 && r.replicate === 0 && r.arm === a.spec.arms[0]!.name) ?? a.runs[0];
-  const odd = first ? describeScenario(scenarioFromJson(await store.scenarioOf(first.run_id), library, registry), registry) : '';
+  const odd = scenario ? describeScenario(scenario, registry) : '';
   const metrics = a.outputs;
   return {
     title: e.title ? `${e.name}: ${e.title}` : e.name,
@@ -54,7 +59,10 @@ export async function reportData(store: Store, name: string, library: ScenarioLi
       arms: a.spec.arms.map((x) => x.name),
       runs: { done: e.done, failed: e.failed, total: e.total },
     },
-    series: daily.map((metric) => ({ metric, groups: [...(bands.get(metric) ?? new Map<string, Band>()).entries()].map(([label, band]) => ({ label, band })) })).filter((s) => s.groups.length),
+    series: daily.map((metric) => ({
+      metric,
+      description: `${kinds.get(metric)?.description ?? metric}${counters.includes(metric) ? ', running total since day 0' : ''}`,
+      groups: [...(bands.get(metric) ?? new Map<string, Band>()).entries()].map(([label, band]) => ({ label, band })) })).filter((s) => s.groups.length),
     distributions: metrics.map((metric) => {
       const groups = new Map<string, number[]>();
       for (const c of a.cells.filter((x) => x.metric === metric)) {

@@ -290,15 +290,28 @@ export class Store {
     );
   }
 
-  /** Per day, the mean, sample standard deviation and count over finished runs of each arm and point. */
-  async seriesStats(experiment: string, metrics: readonly string[], byPoint: boolean): Promise<{ metric: string; arm: string; point: number; day: number; mean: number; sd: number | null; n: number }[]> {
+  /**
+   * Per day, the mean, sample standard deviation and count over finished runs of each arm (and point,
+   * `byPoint`); a `cumulative` metric is summed from day 0 in each run first.
+   */
+  async seriesStats(
+    experiment: string,
+    metrics: readonly string[],
+    o: { byPoint: boolean; cumulative?: readonly string[] },
+  ): Promise<{ metric: string; arm: string; point: number; day: number; mean: number; sd: number | null; n: number }[]> {
     if (!metrics.length) return [];
+    const cumulative = o.cumulative ?? [];
+    const running = cumulative.length ? `s.metric IN (${cumulative.map((_, k) => `$${metrics.length + k + 2}`).join(', ')})` : 'false';
     return this.rows(
-      `SELECT s.metric, r.arm, ${byPoint ? 'r.point' : '-1 AS point'}, s.day, avg(s.value) AS mean, stddev_samp(s.value) AS sd, count(*)::INTEGER AS n
-       FROM runs r JOIN series s USING (run_id)
-       WHERE r.experiment = $1 AND r.status = 'done' AND s.metric IN (${metrics.map((_, k) => `$${k + 2}`).join(', ')})
-       GROUP BY ALL ORDER BY s.metric, r.arm, r.point, s.day`,
-      [experiment, ...metrics],
+      `WITH v AS (
+         SELECT s.run_id, s.metric, s.day,
+           CASE WHEN ${running} THEN sum(s.value) OVER (PARTITION BY s.run_id, s.metric ORDER BY s.day) ELSE s.value END AS value
+         FROM runs r JOIN series s USING (run_id)
+         WHERE r.experiment = $1 AND r.status = 'done' AND s.metric IN (${metrics.map((_, k) => `$${k + 2}`).join(', ')}))
+       SELECT v.metric, r.arm, ${o.byPoint ? 'r.point' : '-1 AS point'}, v.day, avg(v.value) AS mean, stddev_samp(v.value) AS sd, count(*)::INTEGER AS n
+       FROM runs r JOIN v USING (run_id)
+       GROUP BY ALL ORDER BY v.metric, r.arm, point, v.day`,
+      [experiment, ...metrics, ...cumulative],
     );
   }
 
