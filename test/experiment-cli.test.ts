@@ -65,11 +65,17 @@ describe('sclab sweep, results and report', () => {
     const dir = tmp();
     // Longer runs, so that the signal lands while runs are in flight.
     const file = join(dir, 'slow.yaml');
-    writeFileSync(file, readFileSync(fixture, 'utf8').replace('agents: 3000', 'agents: 60000').replace('name: small-grid', 'name: slow'));
+    writeFileSync(file, readFileSync(fixture, 'utf8').replace('agents: 3000', 'agents: 200000').replace('name: small-grid', 'name: slow'));
     const p = spawn(process.execPath, [main, 'sweep', file, '--workers', '2'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     p.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    await new Promise((r) => setTimeout(r, 2500));
+    // Once the runs have started (the plan is printed just before), and long before they can all end.
+    await new Promise<void>((resolve) =>
+      p.stderr.on('data', () => {
+        if (/12 runs \(/.test(err)) resolve();
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
     p.kill('SIGINT');
     const code = await new Promise<number | null>((r) => p.once('exit', (c) => r(c)));
     expect(code, err).toBe(130);

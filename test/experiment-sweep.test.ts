@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtins } from '../src/cli/library.ts';
 import { analyse } from '../src/experiment/analysis.ts';
-import { planExperiment } from '../src/experiment/plan.ts';
+import { planExperiment, runRequest } from '../src/experiment/plan.ts';
 import { ProcessPool, RunFailure, balance } from '../src/experiment/pool.ts';
 import { localBackend, sweep, type Backend } from '../src/experiment/sweep.ts';
 import { MODULES } from '../src/modules/index.ts';
@@ -39,6 +40,14 @@ describe('experiment plans', () => {
     // Ids are stable and distinct.
     expect(new Set(p.runs.map((r) => r.id)).size).toBe(12);
     expect(plan().runs.map((r) => r.id)).toEqual(p.runs.map((r) => r.id));
+  });
+
+  it('gives two arms with the same scenario (an A/A test) runs of their own', () => {
+    const dir = tmp();
+    const file = join(dir, 'aa.yaml');
+    writeFileSync(file, 'version: 1\nname: aa\nscenario: rm1\nreplicates: 2\narms: [{ name: a }, { name: b }]\n');
+    const p = planExperiment(file, builtins, MODULES);
+    expect(new Set(p.runs.map((r) => r.id)).size).toBe(4);
   });
 
   it('names the file, the point and the arm of a change the scenario refuses', () => {
@@ -231,18 +240,32 @@ describe('sensitivity from the designs made for it', () => {
 });
 
 describe('the runner pool', () => {
-  it('fails a run whose process dies and keeps serving the others', async () => {
+  it('fails a run whose scenario is refused, or whose process dies, and keeps serving the others', async () => {
     const pool = new ProcessPool(1);
     try {
       const bad = pool.run({ id: 'x', scenario: '{"version": 1}', threads: 1 });
       await expect(bad).rejects.toThrowError(RunFailure);
       await expect(bad).rejects.toThrowError(/expected/);
-      const p = plan();
-      const json = JSON.stringify({ ...p.runs[0]!.scenario, seed: p.runs[0]!.seed });
-      const ok = await pool.run({ id: 'y', scenario: json, threads: 1 });
+      const run = plan().runs[0]!;
+      const json = (agents: number) => JSON.stringify({ ...JSON.parse(runRequest(run).scenario), agents });
+      // Killed in the middle of a long run: that run fails, and a new process takes the next.
+      const long = pool.run({ id: 'long', scenario: json(400_000), threads: 1 });
+      await new Promise((r) => setTimeout(r, 500));
+      const pids = spawnSync('ps', ['-o', 'pid=', '--ppid', String(process.pid)], { encoding: 'utf8' }).stdout.trim().split(/\s+/).map(Number);
+      // The runner, and the finished `ps` itself, which is gone already.
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // ESRCH: not there any more.
+        }
+      }
+      await expect(long).rejects.toThrowError(/the runner process died \(SIGKILL\)/);
+      const ok = await pool.run({ id: 'y', scenario: json(3000), threads: 1 });
       expect(ok.days).toBe(120);
     } finally {
       await pool.close();
     }
   });
+
 });

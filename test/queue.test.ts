@@ -86,6 +86,15 @@ async function contents(path: string) {
   }
 }
 
+describe('a queue that does not answer', () => {
+  it('fails with the address instead of waiting forever', async () => {
+    const port = await freePort();
+    const r = spawnSync(process.execPath, [main, 'sweep', experiment, '--store', join(mkdtempSync(join(tmpdir(), 'sclab-queue-')), 's.duckdb'), '--queue', `redis://127.0.0.1:${port}`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`error: no Redis answers at 127\\.0\\.0\\.1:${port} \\(waited 10 s\\)`));
+  });
+});
+
 describe.skipIf(!haveRedis)('sweeps through a Redis queue', () => {
   it('stores the same results as a local sweep, with a worker killed mid-run and Redis restarted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sclab-queue-'));

@@ -33,7 +33,10 @@ const signals = (): { stop: AbortController; signal: () => NodeJS.Signals | unde
   const stop = new AbortController();
   let got: NodeJS.Signals | undefined;
   const on = (s: NodeJS.Signals): void => {
-    got ??= s;
+    // A second signal: stop now, even while waiting on an unreachable Redis. Nothing half-stored:
+    // the store writes whole transactions.
+    if (got) process.exit(s === 'SIGTERM' ? 143 : 130);
+    got = s;
     stop.abort();
   };
   process.on('SIGINT', on);
@@ -91,12 +94,17 @@ export function experimentCommands(cli: Command): void {
       const log = (line: string): void => void process.stdout.write(`${new Date().toISOString()} ${line}\n`);
       const w = await startWorker(o.queue, { concurrency: o.concurrency, threads: o.threads, lockSeconds: o.lockSeconds, log });
       log(`worker ready on ${o.queue.host}, ${w.worker.opts.concurrency} run(s) at once`);
-      // First signal: finish the runs in hand, then stop. Second: stop now (the queue retries them).
+      // First signal: finish the runs in hand, then stop. Second: stop now (their locks lapse and
+      // the queue gives them to other workers).
       await new Promise<void>((resolve) => {
         let closing = false;
         const on = (): void => {
-          log(closing ? 'stopping now' : 'stopping after the runs in hand (again to stop now)');
-          void w.close(closing).then(resolve);
+          if (closing) {
+            log('stopping now');
+            process.exit(130);
+          }
+          log('stopping after the runs in hand (again to stop now)');
+          void w.close().then(resolve);
           closing = true;
         };
         process.on('SIGINT', on);

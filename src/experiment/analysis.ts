@@ -49,6 +49,7 @@ export interface Analysis {
 /** The outputs to analyse: the experiment's own list, else the audit indicators the runs have. */
 export function chooseOutputs(spec: Experiment, available: ReadonlySet<string>, asked?: readonly string[]): string[] {
   const wanted = asked?.length ? asked : spec.outputs;
+  if (!available.size) throw new Error(`no finished runs of "${spec.name}" yet: run \`sclab sweep\` on it`);
   if (wanted.length) {
     const missing = wanted.filter((m) => !available.has(m));
     if (missing.length) throw new Error(`no output ${missing.map((m) => `"${m}"`).join(', ')} in the stored runs (have: ${[...available].sort().join(', ')})`);
@@ -106,23 +107,28 @@ export async function analyse(store: Store, name: string, asked?: readonly strin
       }
     }
   }
-  // Over the whole design: every (point, replicate) pair, the arm's effect averaged over the parameter space.
+  // Over the whole design: the arm's effect averaged over the points, one figure per replicate.
+  // Replicate r runs with the same seed at every point, so its differences across points are not
+  // independent; the interval is over replicates, whose seeds are.
   if (points > 1) {
     for (const metric of outputs) {
       for (const arm of arms.slice(1)) {
-        const a: number[] = [];
-        const b: number[] = [];
+        const byReplicate = new Map<number, { ref: number[]; other: number[] }>();
         for (let k = 0; k < points; k++) {
           const ref = value.get(metric)?.get(k)?.get(arms[0]!);
           const other = value.get(metric)?.get(k)?.get(arm);
           for (const [r, v] of ref ?? []) {
             const w = other?.get(r);
             if (w === undefined) continue;
-            a.push(v);
-            b.push(w);
+            const acc = byReplicate.get(r) ?? byReplicate.set(r, { ref: [], other: [] }).get(r)!;
+            acc.ref.push(v);
+            acc.other.push(w);
           }
         }
-        if (a.length) paired.push({ metric, point: -1, label: 'all points', contrast: `${arm} − ${arms[0]}`, interval: pairedCi95(a, b) });
+        const reps = [...byReplicate.values()];
+        if (!reps.length) continue;
+        const avg = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+        paired.push({ metric, point: -1, label: 'all points', contrast: `${arm} − ${arms[0]}`, interval: pairedCi95(reps.map((x) => avg(x.ref)), reps.map((x) => avg(x.other))) });
       }
     }
   }

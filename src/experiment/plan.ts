@@ -14,9 +14,10 @@ import { experimentSchema, type Experiment } from './schema.ts';
 /** One run of an experiment: a design point, a replicate and an arm, resolved to a validated scenario. */
 export interface RunSpec {
   /**
-   * Hash of the experiment's name, the point's index and the resolved scenario (seed included): the
-   * same run always has the same id. The index is in it because a design may visit a point twice
-   * (Morris trajectories can cross), and each visit is a run of its own.
+   * Hash of the experiment's name, the run's place (point, arm, replicate) and its resolved scenario
+   * (seed and warm-up included): the same run always has the same id, on any machine. The place is
+   * in it because two places may hold the same scenario (Morris trajectories that cross, an A/A
+   * test), and each is a run of its own.
    */
   id: string;
   experiment: string;
@@ -81,7 +82,7 @@ export function planExperiment(file: string, library: ScenarioLibrary, registry:
         if (warmup && warmup.day >= scenario.days) {
           throw new ScenarioError([{ file, path: ['branch', 'day'], pathText: 'branch.day', expected: `a day before the end of the runs (${scenario.days} days)`, found: String(warmup.day) }]);
         }
-        runs.push({ id: runId(e.name, point, scenario, warmup), experiment: e.name, point, replicate, arm: arm.name, seed, params, scenario, warmup });
+        runs.push({ id: runId(e.name, { point, arm: arm.name, replicate }, scenario, warmup), experiment: e.name, point, replicate, arm: arm.name, seed, params, scenario, warmup });
       }
     }
   });
@@ -136,8 +137,26 @@ export function scenarioFromJson(json: string, library: ScenarioLibrary, registr
   return resolveScenario(parseScenarioText(json, 'run'), library, registry);
 }
 
-export function runId(experiment: string, point: number, s: Scenario, warmup?: Warmup<Scenario>): string {
-  const h = createHash('sha256').update(`${experiment}\0${point}\0`).update(scenarioJson(s));
-  if (warmup) h.update(`\0branch at ${warmup.day}\0`).update(scenarioJson(warmup.scenario));
+export function runId(experiment: string, at: { point: number; arm: string; replicate: number }, s: Scenario, warmup?: Warmup<Scenario>): string {
+  const h = createHash('sha256').update(canonicalJson({ experiment, ...at, scenario: plain(s), warmup: warmup && { day: warmup.day, scenario: plain(warmup.scenario) } }));
   return h.digest('hex').slice(0, 24);
+}
+
+/** A scenario as plain data: seeds as decimal strings, without `extends` (already merged). */
+function plain(s: Scenario): unknown {
+  return JSON.parse(scenarioJson(s)) as unknown;
+}
+
+/** JSON with every object's keys sorted, so that the order keys were written in changes no id. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
 }

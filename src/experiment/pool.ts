@@ -31,6 +31,8 @@ export function balance(runs: number, cores: number, ask: { workers?: number | u
 }
 
 const here = import.meta.url;
+/** Runner processes that die before they are ready, one after another, before the pool gives up. */
+const MAX_FAILED_STARTS = 3;
 const fromSource = here.endsWith('.ts');
 
 interface Slot {
@@ -48,6 +50,8 @@ export class ProcessPool {
   private readonly free: Slot[] = [];
   private readonly waiting: ((s: Slot) => void)[] = [];
   private closed = false;
+  private failedStarts = 0;
+  private broken: RunFailure | undefined;
 
   constructor(readonly size: number) {
     for (let k = 0; k < size; k++) {
@@ -63,10 +67,12 @@ export class ProcessPool {
     const slot = this.free.pop() ?? (await new Promise<Slot>((resolve) => this.waiting.push(resolve)));
     try {
       await slot.ready;
+      if (this.broken) throw this.broken;
       if (this.closed) throw new RunFailure('the pool was closed');
       return await new Promise<RunOutcome>((resolve, reject) => {
         slot.busy = { id: req.id, resolve, reject };
-        slot.child.send(req);
+        // A process that died just before: its 'exit' fails the run; this covers a closed channel.
+        slot.child.send(req, (e) => e && reject(new RunFailure(`the runner process could not take the run: ${e.message}`)));
       });
     } finally {
       slot.busy = undefined;
@@ -95,19 +101,43 @@ export class ProcessPool {
     // From sources (tests, tsx) the child needs tsx's loader too; built code runs as it is.
     const child = fork(entry, [], { execArgv: fromSource ? ['--import', 'tsx'] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let ready!: () => void;
+    let started = false;
     slot.child = child;
     slot.ready = new Promise<void>((r) => (ready = r));
     child.on('message', (m: ChildReply) => {
-      if ('ready' in m) return ready();
+      if ('ready' in m) {
+        started = true;
+        this.failedStarts = 0;
+        return ready();
+      }
       const busy = slot.busy;
       if (!busy || busy.id !== m.id) return;
       if (m.ok) busy.resolve(m.outcome);
       else busy.reject(Object.assign(new RunFailure(m.error), { stack: m.stack }));
     });
-    child.on('exit', (code, signal) => {
-      ready();
-      slot.busy?.reject(new RunFailure(this.closed ? 'the pool was closed' : `the runner process died (${signal ?? `exit code ${code}`})`));
-      if (!this.closed) this.start(slot);
+    const died = (why: string): void => {
+      slot.busy?.reject(new RunFailure(this.closed ? 'the pool was closed' : why));
+      if (this.closed) return ready();
+      // Replaced at once, before the slot serves its next run.
+      if (started) return this.start(slot);
+      // A runner that cannot even start (a broken install) is retried a few times, then given up.
+      if (++this.failedStarts > MAX_FAILED_STARTS) {
+        this.broken = new RunFailure(`runner processes keep dying before they start (${why}): is the installation complete?`);
+        return ready();
+      }
+      slot.ready = new Promise<void>((r) =>
+        setTimeout(() => {
+          this.start(slot);
+          void slot.ready.then(r);
+        }, 200 * this.failedStarts),
+      );
+      // A run waiting on this process goes to its replacement.
+      void slot.ready.then(ready);
+    };
+    child.on('exit', (code, signal) => died(`the runner process died (${signal ?? `exit code ${code}`})`));
+    // Only when the process could not be started at all (no 'exit' follows then).
+    child.on('error', (e) => {
+      if (child.pid === undefined) died(`the runner process could not start: ${e.message}`);
     });
   }
 }

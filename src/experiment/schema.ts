@@ -58,7 +58,7 @@ export const experimentSchema = z.strictObject({
     ),
   outputs: z.array(z.string().min(1)).default([]).describe('Metrics and audit indicators to analyse and chart (default: the audit indicators)'),
   threads: z.number().int().min(1).max(256).optional().describe('Threads per run (default: chosen by the runner)'),
-});
+}).refine((e) => e.seed + e.replicates <= Number.MAX_SAFE_INTEGER, { message: 'seed + replicates at most 2^53 - 1, so that every seed is exact', path: ['seed'] });
 
 export type Experiment = z.output<typeof experimentSchema>;
 export type ExperimentParameter = NonNullable<Experiment['vary']>['parameters'][number];

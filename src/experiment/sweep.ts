@@ -13,7 +13,10 @@ export type Finished = { id: string; worker: string; started: Date; finished: Da
 
 /** Somewhere runs execute: this machine's processes, or a job queue's workers. */
 export interface Backend {
-  /** Runs every run once, reporting each as it ends; returns when all have ended or `stop` fires. */
+  /**
+   * Runs every run once, reporting each as it ends; returns when all have ended or `stop` fires.
+   * `report` resolves once the run is in the store (and rejects if it could not be stored).
+   */
   execute(runs: readonly RunSpec[], report: (f: Finished) => Promise<void>, stop: AbortSignal): Promise<void>;
 }
 
@@ -52,36 +55,40 @@ export async function sweep(plan: ExperimentPlan, store: Store, backend: Backend
   const start = performance.now();
   // One connection writes the store. Finished runs wait in a queue and are written together, a
   // batch per transaction, while the next runs go on: a commit costs more than a small run's rows.
-  const waiting: Finished[] = [];
+  // `report` returns when its run is committed, for a backend that must not forget a result before.
+  const waiting: { f: Finished; done: () => void; fail: (e: unknown) => void }[] = [];
   let writing: Promise<void> | undefined;
+  let failure: unknown;
+  const meta = (f: Finished) => ({ worker: f.worker, started: f.started, finished: f.finished, versions: f.versions });
   const write = async (): Promise<void> => {
     while (waiting.length) {
       const batch = waiting.splice(0);
-      const ok = batch.filter((f): f is Finished & { ok: true } => f.ok);
-      const meta = (f: Finished) => ({ worker: f.worker, started: f.started, finished: f.finished, versions: f.versions });
-      const stored = await store.recordRuns(ok.map((f) => ({ id: f.id, outcome: f.outcome, meta: meta(f) })));
-      p.done += stored.filter(Boolean).length;
-      for (const f of batch) {
-        if (f.ok) continue;
-        await store.recordFailure(f.id, f.error, meta(f));
-        p.failed++;
-        errors.push({ id: f.id, error: f.error });
+      try {
+        const ok = batch.flatMap(({ f }) => (f.ok ? [{ id: f.id, outcome: f.outcome, meta: meta(f) }] : []));
+        p.done += (await store.recordRuns(ok)).filter(Boolean).length;
+        for (const { f } of batch) {
+          if (f.ok) continue;
+          await store.recordFailure(f.id, f.error, meta(f));
+          p.failed++;
+          errors.push({ id: f.id, error: f.error });
+        }
+        for (const w of batch) w.done();
+      } catch (e) {
+        // The batch's runs stay pending (a later sweep runs them); the sweep ends with the error.
+        failure ??= e;
+        for (const w of batch) w.fail(e);
       }
       p.elapsed = (performance.now() - start) / 1000;
       o.progress?.({ ...p });
     }
   };
-  let failure: unknown;
-  const report = (f: Finished): Promise<void> => {
-    waiting.push(f);
-    // A batch that cannot be written leaves its runs pending; the sweep ends with the error.
-    writing ??= write()
-      .catch((e: unknown) => void (failure ??= e))
-      .finally(() => (writing = undefined));
-    return Promise.resolve();
-  };
+  const report = (f: Finished): Promise<void> =>
+    new Promise<void>((done, fail) => {
+      waiting.push({ f, done, fail });
+      writing ??= write().finally(() => (writing = undefined));
+    });
   const flush = async (): Promise<void> => {
-    while (writing) await writing;
+    while (writing || waiting.length) await (writing ?? (writing = write().finally(() => (writing = undefined))));
     if (failure) throw failure instanceof Error ? failure : new Error('the result store could not be written', { cause: failure });
   };
   o.progress?.({ ...p });
@@ -119,9 +126,10 @@ export function localBackend(o: { workers?: number | undefined; threads?: number
           busy++;
           try {
             const outcome = await pool.run({ ...runRequest(run), threads });
-            if (!stop.aborted) await report({ ...who, finished: new Date(), ok: true, outcome });
+            // Not awaited: the next run starts while this one is stored. A failed write ends the sweep (flush).
+            if (!stop.aborted) report({ ...who, finished: new Date(), ok: true, outcome }).catch(() => {});
           } catch (err) {
-            if (!stop.aborted) await report({ ...who, finished: new Date(), ok: false, error: err instanceof Error ? err.message : String(err) });
+            if (!stop.aborted) report({ ...who, finished: new Date(), ok: false, error: err instanceof Error ? err.message : String(err) }).catch(() => {});
           } finally {
             busy--;
           }

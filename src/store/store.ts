@@ -317,6 +317,8 @@ export class Store {
 
   /** Writes the experiment's runs, summaries and series as Parquet or CSV files into `dir`; returns their paths. */
   async export(experiment: string, dir: string, format: 'parquet' | 'csv'): Promise<string[]> {
+    // Only a stored experiment's name (checked against the name rules when it was stored) becomes a file name.
+    await this.experiment(experiment);
     mkdirSync(dir, { recursive: true });
     const opts = format === 'parquet' ? `(FORMAT parquet, COMPRESSION zstd)` : `(FORMAT csv, HEADER true)`;
     const lit = (s: string): string => `'${s.replace(/'/g, "''")}'`;
