@@ -30,6 +30,7 @@ import { sanctions } from './sanctions.ts';
 import { scorerAgreement } from './scorer-agreement.ts';
 import { sesameScore } from './sesame-score.ts';
 import { surveillance } from './surveillance.ts';
+import { thresholdCascade } from './threshold-cascade.ts';
 import { tiePruning } from './tie-pruning.ts';
 import { traits } from './traits.ts';
 
@@ -45,6 +46,7 @@ export const MODULES = {
   [evasion.name]: evasion,
   [blackMarket.name]: blackMarket,
   [tiePruning.name]: tiePruning,
+  [thresholdCascade.name]: thresholdCascade,
   // Observation
   [surveillance.name]: surveillance,
   [faceRecognition.name]: faceRecognition,
