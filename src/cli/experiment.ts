@@ -14,6 +14,7 @@ import { parseQueueUrl } from '../queue/redis.ts';
 import { startWorker } from '../queue/worker.ts';
 import { DEFAULT_STORE, Store } from '../store/store.ts';
 import { builtins } from './library.ts';
+import { stopOnSignals } from './signals.ts';
 
 const count = (what: string) => (text: string) => {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 4096) throw new InvalidArgumentError(`expected ${what}, an integer in [1, 4096], found "${text}"`);
@@ -26,22 +27,6 @@ const queueUrl = (text: string): URL => {
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message.replace(/^--queue: /, ''));
   }
-};
-
-/** Exit codes of a sweep: 0 all stored, 1 some failed, 130/143 interrupted (README). */
-const signals = (): { stop: AbortController; signal: () => NodeJS.Signals | undefined; dispose: () => void } => {
-  const stop = new AbortController();
-  let got: NodeJS.Signals | undefined;
-  const on = (s: NodeJS.Signals): void => {
-    // A second signal: stop now, even while waiting on an unreachable Redis. Nothing half-stored:
-    // the store writes whole transactions.
-    if (got) process.exit(s === 'SIGTERM' ? 143 : 130);
-    got = s;
-    stop.abort();
-  };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
-  return { stop, signal: () => got, dispose: () => (process.off('SIGINT', on), process.off('SIGTERM', on)) };
 };
 
 /** The experiment commands: sweep, worker, results, report. */
@@ -58,7 +43,7 @@ export function experimentCommands(cli: Command): void {
     .action(async (file: string, o: { store: string; workers?: number; threads?: number; queue?: URL; quiet?: boolean }) => {
       const plan = planExperiment(file, builtins, MODULES);
       const store = await Store.open(o.store);
-      const { stop, signal, dispose } = signals();
+      const { stop, signal, dispose } = stopOnSignals();
       const display = o.quiet ? undefined : progressDisplay(plan.runs.length);
       try {
         const backend = o.queue ? queueBackend(o.queue, { threads: o.threads ?? plan.experiment.threads }) : localBackend({ workers: o.workers, threads: o.threads ?? plan.experiment.threads });

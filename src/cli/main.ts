@@ -10,6 +10,7 @@ import { resolveScenario, type Overrides } from '../scenario/load.ts';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { describeScenario } from './describe.ts';
 import { experimentCommands } from './experiment.ts';
+import { calibrateCommand } from './calibrate.ts';
 import { unwritable } from './files.ts';
 import { builtins } from './library.ts';
 import { runCommand, type RunOptions } from './run.ts';
@@ -183,6 +184,7 @@ function program(): Command {
     });
 
   experimentCommands(cli);
+  calibrateCommand(cli);
   return cli;
 }
 

@@ -56,6 +56,12 @@ interface Definition {
 /** Figures computed from the daily metrics, each listed when the run has the metrics it needs. */
 const FROM_METRICS: Definition[] = [
   {
+    name: 'cooperationRate',
+    formula: 'cooperations / donations over the run (trust-game module): the share of chances to help, or to invest, that were taken',
+    needs: ['cooperations', 'donations'],
+    value: (r) => ratio(r.sum('cooperations'), r.sum('donations')),
+  },
+  {
     name: 'listingPrecision',
     formula: 'sum over days of listedCulpable / (listedCulpable + listedInnocent): share of listed person-days that were of culpable agents',
     needs: ['listedCulpable', 'listedInnocent'],

@@ -33,6 +33,7 @@ import { surveillance } from './surveillance.ts';
 import { thresholdCascade } from './threshold-cascade.ts';
 import { tiePruning } from './tie-pruning.ts';
 import { traits } from './traits.ts';
+import { trustGame } from './trust-game.ts';
 
 /** Every built-in mechanism, by the name scenarios use, grouped as docs/modules.md presents them. */
 export const MODULES = {
@@ -46,6 +47,7 @@ export const MODULES = {
   [evasion.name]: evasion,
   [blackMarket.name]: blackMarket,
   [tiePruning.name]: tiePruning,
+  [trustGame.name]: trustGame,
   [thresholdCascade.name]: thresholdCascade,
   // Observation
   [surveillance.name]: surveillance,

@@ -16,14 +16,16 @@ const thresholdSchema = z
       mean: z.number().min(0).max(1).describe('Mean threshold'),
       sd: z.number().min(0).describe('Standard deviation; a draw outside [0, 1] is clamped into it'),
     }),
-    z.strictObject({
-      distribution: z.literal('uniform'),
-      min: z.number().min(0).max(1).describe('Lowest threshold'),
-      max: z.number().min(0).max(1).describe('Highest threshold'),
-    }),
+    z
+      .strictObject({
+        distribution: z.literal('uniform'),
+        min: z.number().min(0).max(1).describe('Lowest threshold'),
+        max: z.number().min(0).max(1).describe('Highest threshold'),
+      })
+      .refine((t) => t.min <= t.max, 'min at most max'),
   ])
   .default(0.18)
-  .describe('Threshold phi: a number (everyone the same), or { distribution: normal, mean, sd } or { distribution: uniform, min, max }, drawn per agent (Watts 2002: 0.18 in Fig. 2a)');
+  .describe('Threshold phi: a number (everyone the same), or { distribution: normal, mean, sd } or { distribution: uniform, min, max }, drawn per agent (Watts 2002 uses 0.18)');
 
 /**
  * Watts's threshold model of global cascades ("A simple model of global cascades on random
