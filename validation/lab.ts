@@ -1,3 +1,4 @@
+import { ci95, tQuantile975 } from '../src/experiment/stats.ts';
 import { builtins } from '../src/cli/library.ts';
 import { executeRun, type RunOutcome } from '../src/experiment/execute.ts';
 import { scenarioJson } from '../src/experiment/plan.ts';
@@ -81,4 +82,16 @@ export function wilson(k: number, n: number): Interval {
 /** Whether x lies in [lo - slack, hi + slack]. */
 export function within(x: number, ci: Interval, slack: number): boolean {
   return x >= ci.lo - slack && x <= ci.hi + slack;
+}
+
+/** The t interval of a - b for independent samples (Welch). */
+export function welch(a: readonly number[], b: readonly number[]): Interval & { diff: number } {
+  const ca = ci95(a), cb = ci95(b);
+  const va = ca.sd ** 2 / a.length, vb = cb.sd ** 2 / b.length;
+  const diff = ca.mean - cb.mean;
+  const se = Math.sqrt(va + vb);
+  if (se === 0) return { diff, lo: diff, hi: diff };
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  const half = tQuantile975(df) * se;
+  return { diff, lo: diff - half, hi: diff + half };
 }

@@ -1,3 +1,7 @@
+import { anchorImageScoring } from './anchor-image-scoring.ts';
+import { nowakSigmund1998 } from './nowak-sigmund-1998.ts';
+import { pacheco2006 } from './pacheco-2006.ts';
+import { privatePublicAssessment } from './private-public-assessment.ts';
 import type { Reproduction } from './types.ts';
 import { watts2002 } from './watts-2002.ts';
 
@@ -8,11 +12,10 @@ import { watts2002 } from './watts-2002.ts';
  */
 export const REPRODUCTIONS: readonly Reproduction[] = [
   watts2002,
-  // Planned, not written yet (each will be its own file):
-  // - nowak-sigmund-1998: Nowak and Sigmund (1998), "Evolution of indirect reciprocity by image scoring", Nature 393:573-577.
-  // - pacheco-2006: Pacheco, Santos and Chalub (2006), "Stern-judging: a simple, successful norm which promotes cooperation under indirect reciprocity", PLoS Comput. Biol. 2(12):e178.
-  // - private-vs-public-assessment: reputations kept privately versus one public reputation, under indirect reciprocity.
-  // - an analytic anchor: a case of the lab with a closed-form answer, checked to sampling error.
+  nowakSigmund1998,
+  anchorImageScoring,
+  pacheco2006,
+  privatePublicAssessment,
 ];
 
 /** The reproductions named, in the registry's order; all of them for no names. Throws on an unknown name. */
