@@ -11,6 +11,7 @@ import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { describeScenario } from './describe.ts';
 import { experimentCommands } from './experiment.ts';
 import { calibrateCommand } from './calibrate.ts';
+import { exploreCommand } from './explore.ts';
 import { unwritable } from './files.ts';
 import { builtins } from './library.ts';
 import { runCommand, type RunOptions } from './run.ts';
@@ -185,6 +186,7 @@ function program(): Command {
 
   experimentCommands(cli);
   calibrateCommand(cli);
+  exploreCommand(cli);
   return cli;
 }
 

@@ -1,0 +1,146 @@
+/**
+ * The engine's thread in the page: the lab's own core and modules (../src, the code the CLI runs),
+ * driven day by day on this worker by a LocalDriver. The page never blocks on a simulation.
+ */
+import { LocalDriver } from '../../src/core/engine/driver.ts';
+import { CompileError } from '../../src/core/engine/world.ts';
+import { MODULES } from '../../src/modules/index.ts';
+import { compileScenario } from '../../src/scenario/compile.ts';
+import { formatPath, ScenarioError } from '../../src/scenario/errors.ts';
+import { resolveScenario } from '../../src/scenario/load.ts';
+import { parseScenarioText, type SourceDoc } from '../../src/scenario/source.ts';
+import { library } from './library.ts';
+import { MAX_SPEED, type FromWorker, type ProblemView, type ToWorker } from './protocol.ts';
+
+interface Scope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ToWorker>) => void) | null;
+}
+const scope = globalThis as unknown as Scope;
+const post = (m: FromWorker, transfer?: Transferable[]): void => scope.postMessage(m, transfer);
+
+/** The file name problems are reported against. */
+const FILE = 'scenario.yaml';
+/** How long one batch of days may hold the worker at full speed before the page hears from it. */
+const BATCH_MS = 30;
+
+let driver: LocalDriver | undefined;
+let running = false;
+let daysPerSecond = MAX_SPEED;
+/** Paced runs: the time and day the current pace started from. */
+let paceStart = { t: 0, day: 0 };
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+// A MessageChannel yields to the event loop without the 4 ms clamp of nested timeouts.
+const channel = new MessageChannel();
+channel.port1.onmessage = () => tick();
+const soon = (): void => channel.port2.postMessage(null);
+
+function problemsOf(e: unknown, doc: SourceDoc | undefined): ProblemView[] | undefined {
+  if (e instanceof ScenarioError) {
+    return e.problems.map((p) => {
+      const where = p.pathText === '' ? '' : `${p.pathText}: `;
+      const hint = p.hint === undefined ? '' : ` (${p.hint})`;
+      return { line: p.line, column: p.column, message: `${where}expected ${p.expected}, found ${p.found}${hint}` };
+    });
+  }
+  if (e instanceof CompileError) {
+    const at = doc?.locate(e.path);
+    const where = e.path.length ? `${formatPath(e.path)}: ` : '';
+    return [{ line: at?.line, column: at?.column, message: `${where}expected ${e.expected}, found ${e.found}` }];
+  }
+  return undefined;
+}
+
+function load(m: Extract<ToWorker, { type: 'load' }>): void {
+  stop();
+  driver = undefined;
+  let doc: SourceDoc | undefined;
+  try {
+    const t0 = performance.now();
+    doc = parseScenarioText(m.yaml, FILE);
+    const scenario = resolveScenario(doc, library, MODULES, { agents: m.agents, days: m.days, seed: m.seed });
+    const world = compileScenario(scenario, MODULES);
+    driver = new LocalDriver(world, MODULES);
+    const metrics = world.metrics.map((s) => ({ name: s.name, description: s.description, slot: s.slot, width: s.width }));
+    post({ type: 'ready', name: scenario.name, agents: world.n, days: world.days, metricWidth: world.metricWidth, metrics, setupMs: performance.now() - t0 });
+  } catch (e) {
+    const problems = problemsOf(e, doc);
+    if (problems) post({ type: 'problems', problems });
+    else post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** Runs up to `days` days (fewer at the horizon) and sends their vectors to the page. */
+function advance(days: number, budgetMs = Infinity): void {
+  if (!driver) return;
+  const from = driver.day;
+  const t0 = performance.now();
+  let left = days;
+  while (left > 0 && driver.day < driver.world.days) {
+    driver.advanceSync(1);
+    left--;
+    if (performance.now() - t0 > budgetMs) break;
+  }
+  const to = driver.day;
+  if (to === from) return;
+  const w = driver.world.metricWidth;
+  const values = driver.series.slice(from * w, to * w);
+  post({ type: 'days', from, to, values, computeMs: performance.now() - t0 }, [values.buffer]);
+}
+
+function tick(): void {
+  timer = undefined;
+  if (!running || !driver) return;
+  if (daysPerSecond === MAX_SPEED) {
+    advance(Infinity, BATCH_MS);
+  } else {
+    const due = paceStart.day + Math.floor(((performance.now() - paceStart.t) * daysPerSecond) / 1000) - driver.day;
+    if (due > 0) advance(due, BATCH_MS);
+  }
+  if (driver.day >= driver.world.days) {
+    running = false;
+    post({ type: 'finished', day: driver.day });
+    return;
+  }
+  if (daysPerSecond === MAX_SPEED) soon();
+  else timer = setTimeout(tick, Math.max(4, Math.min(100, 1000 / daysPerSecond / 2)));
+}
+
+function pace(dps: number): void {
+  daysPerSecond = dps;
+  paceStart = { t: performance.now(), day: driver?.day ?? 0 };
+}
+
+function stop(): void {
+  running = false;
+  if (timer !== undefined) clearTimeout(timer);
+  timer = undefined;
+}
+
+scope.onmessage = (e) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'load':
+      load(m);
+      break;
+    case 'run':
+      if (!driver || running) return;
+      running = true;
+      pace(m.daysPerSecond);
+      tick();
+      break;
+    case 'speed':
+      pace(m.daysPerSecond);
+      break;
+    case 'pause':
+      stop();
+      post({ type: 'paused', day: driver?.day ?? 0 });
+      break;
+    case 'step':
+      stop();
+      advance(1);
+      if (driver && driver.day >= driver.world.days) post({ type: 'finished', day: driver.day });
+      break;
+  }
+};
