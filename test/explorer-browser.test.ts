@@ -119,6 +119,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     await expect.poll(() => problem.getAttribute('data-line')).toBe(String(line));
     expect(await problem.textContent()).toMatch(new RegExp(`^line ${line}, column \\d+agents: expected`));
     expect(await page.locator(`#gutter .bad[data-line="${line}"]`).count()).toBe(1);
+    expect(await page.locator('#marks div').count()).toBe(1);
     expect(await page.locator('#state').textContent()).toBe('1 problem in the scenario');
     await page.screenshot({ path: `${ARTIFACTS}explorer-error.png`, fullPage: true });
     // Picking a scenario again brings back its text, and the problems go.

@@ -24,6 +24,7 @@ const ui = {
   rate: $('rate'),
   yaml: $<HTMLTextAreaElement>('yaml'),
   gutter: $('gutter'),
+  marks: $('marks'),
   problems: $<HTMLOListElement>('problems'),
   charts: $('charts'),
 };
@@ -108,7 +109,33 @@ function renderGutter(): void {
   const out: string[] = [];
   for (let i = 1; i <= lines; i++) out.push(badLines.has(i) ? `<span class="bad" data-line="${i}">${i}</span>` : String(i));
   ui.gutter.innerHTML = out.join('\n') + '\n';
+  // The marked lines' backgrounds, behind the (transparent) textarea.
+  const { lineHeight, paddingTop } = metrics();
+  ui.marks.replaceChildren(
+    ...[...badLines].map((line) => {
+      const div = document.createElement('div');
+      div.style.top = `${paddingTop + (line - 1) * lineHeight}px`;
+      div.style.height = `${lineHeight}px`;
+      return div;
+    }),
+  );
+  syncScroll();
+}
+
+function metrics(): { lineHeight: number; paddingTop: number } {
+  const style = getComputedStyle(ui.yaml);
+  return { lineHeight: parseFloat(style.lineHeight) || 18, paddingTop: parseFloat(style.paddingTop) || 0 };
+}
+
+function syncScroll(): void {
   ui.gutter.scrollTop = ui.yaml.scrollTop;
+  ui.marks.style.transform = `translate(${-ui.yaml.scrollLeft}px, ${-ui.yaml.scrollTop}px)`;
+}
+
+/** Scrolls the editor so that `line` shows, a few lines from the top. */
+function reveal(line: number): void {
+  ui.yaml.scrollTop = Math.max(0, (line - 5) * metrics().lineHeight);
+  syncScroll();
 }
 
 function goToLine(line: number, column = 1): void {
@@ -118,8 +145,7 @@ function goToLine(line: number, column = 1): void {
   const len = lines[line - 1]?.length ?? 0;
   ui.yaml.focus();
   ui.yaml.setSelectionRange(offset + Math.min(column - 1, len), offset + len);
-  const lineHeight = parseFloat(getComputedStyle(ui.yaml).lineHeight) || 18;
-  ui.yaml.scrollTop = Math.max(0, (line - 5) * lineHeight);
+  reveal(line);
 }
 
 function showProblems(problems: ProblemView[]): void {
@@ -142,13 +168,15 @@ function showProblems(problems: ProblemView[]): void {
     ui.problems.append(li);
   }
   renderGutter();
+  const first = problems.find((p) => p.line !== undefined);
+  if (first) reveal(first.line!);
 }
 
 ui.yaml.addEventListener('input', () => {
   renderGutter();
   changed();
 });
-ui.yaml.addEventListener('scroll', () => (ui.gutter.scrollTop = ui.yaml.scrollTop));
+ui.yaml.addEventListener('scroll', syncScroll);
 ui.yaml.addEventListener('keydown', (e) => {
   // Tab indents by two spaces, as YAML wants; Escape leaves the editor so the keyboard is never trapped.
   if (e.key === 'Tab' && !e.shiftKey) {
@@ -198,7 +226,7 @@ function buildCharts(metrics: MetricView[]): void {
         height: 180,
         legend: { show: false },
         scales: { x: { time: false } },
-        axes: [{ label: 'day', size: 36, stroke: '#6a737d' }, { size: 56, stroke: '#6a737d' }],
+        axes: [{ label: 'day', size: 36, stroke: '#6a737d' }, { size: 60, stroke: '#6a737d', values: (_u, splits) => tickLabels(splits) }],
         series: [{}, { label: metric.name, stroke: '#2f6f9f', width: 1.5, fill: 'rgba(47,111,159,0.08)' }],
       },
       [x, y],
@@ -206,6 +234,13 @@ function buildCharts(metrics: MetricView[]): void {
     );
     charts.push({ metric, scale: index ? 1 / (1000 * agents) : 1, plot, x, y, el });
   }
+}
+
+/** Tick labels with just enough decimals to tell neighbouring ticks apart. */
+function tickLabels(splits: number[]): string[] {
+  const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 1;
+  const decimals = step > 0 ? Math.min(6, Math.max(0, -Math.floor(Math.log10(step)))) : 0;
+  return splits.map((v) => (Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
 }
 
 new ResizeObserver(() => {
