@@ -2,8 +2,10 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { parse } from 'yaml';
+import { chartPng, download, seriesCsv, type SeriesView } from './export.ts';
 import { texts } from './library.ts';
 import type { FromWorker, MetricView, ProblemView, ToWorker } from './protocol.ts';
+import { decodeShared, encodeShared, type Shared } from './share.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const ui = {
@@ -27,30 +29,77 @@ const ui = {
   marks: $('marks'),
   problems: $<HTMLOListElement>('problems'),
   charts: $('charts'),
+  csv: $<HTMLButtonElement>('csv'),
+  compare: $<HTMLInputElement>('compare'),
+  compareBody: $('compare-body'),
+  changes: $<HTMLTextAreaElement>('changes'),
 };
 
 /** The metrics charted first, when a scenario has them: the ones the lab's questions are about. */
 const PREFERRED = ['listed', 'wrongfulListings', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'approvalIndex', 'cooperationRate', 'sanctionedDays', 'collateralDays'];
 const MAX_CHARTS = 6;
 
+const COLOR = { A: '#2f6f9f', B: '#c2662d', diff: '#7a4f9f' };
+
 interface Chart {
   metric: MetricView;
-  scale: number;
   plot: uPlot;
-  x: number[];
-  y: number[];
   el: HTMLElement;
 }
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const send = (m: ToWorker): void => worker.postMessage(m);
+/** One engine in its worker: A, the scenario as edited, and B, the scenario with the changes for B. */
+interface Run extends SeriesView {
+  label: 'A' | 'B';
+  worker: Worker;
+  agents: number;
+  horizon: number;
+  name: string;
+  problems: ProblemView[];
+  finished: boolean;
+}
 
-/** Whether the worker holds a world built from the current settings. */
+function makeRun(label: 'A' | 'B'): Run {
+  const run: Run = {
+    label,
+    worker: new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: `engine ${label}` }),
+    metrics: [],
+    width: 0,
+    days: 0,
+    values: new Float64Array(0),
+    agents: 0,
+    horizon: 0,
+    name: '',
+    problems: [],
+    finished: false,
+  };
+  run.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => onMessage(run, e.data));
+  run.worker.addEventListener('error', (e) => {
+    run.problems = [{ message: `the engine's worker ${label} failed: ${e.message}` }];
+    showAllProblems();
+    setRunning(false);
+  });
+  return run;
+}
+
+const runA = makeRun('A');
+/** The comparison's engine, started the first time it is needed. */
+let runB: Run | undefined;
+/** The runs of the loaded world: A, and B while comparing. */
+let runs: Run[] = [runA];
+const send = (m: ToWorker): void => {
+  for (const r of runs) r.worker.postMessage(m);
+};
+
+/** Whether the workers hold worlds built from the current settings. */
 let loaded = false;
 let running = false;
 let finished = false;
-let agents = 0;
+/** Whether the loaded world is compared with B. */
+let comparing = false;
 let charts: Chart[] = [];
+let diff: { plot: uPlot; el: HTMLElement; select: HTMLSelectElement } | undefined;
+/** The difference chart's metric, kept across runs (and in the address). */
+let diffMetric = '';
 let redraw = false;
 let computed = { days: 0, ms: 0 };
 let badLines = new Set<number>();
@@ -60,11 +109,11 @@ let badLines = new Set<number>();
 for (const name of texts.keys()) ui.scenario.add(new Option(name, name));
 ui.scenario.value = texts.has('rm1') ? 'rm1' : (texts.keys().next().value ?? '');
 
-function pick(name: string): void {
-  ui.yaml.value = texts.get(name) ?? '';
-  ui.agents.value = '';
-  ui.days.value = '';
-  ui.seed.value = '';
+function pick(name: string, shared?: Shared): void {
+  ui.yaml.value = shared?.yaml ?? texts.get(name) ?? '';
+  ui.agents.value = shared?.agents ?? '';
+  ui.days.value = shared?.days ?? '';
+  ui.seed.value = shared?.seed ?? '';
   try {
     const v = parse(ui.yaml.value) as { title?: string; agents?: number; days?: number; seed?: number | string };
     ui.title.textContent = v.title ?? '';
@@ -74,6 +123,7 @@ function pick(name: string): void {
   } catch {
     ui.title.textContent = '';
   }
+  for (const r of [runA, runB]) if (r) r.problems = [];
   showProblems([]);
   changed();
 }
@@ -87,6 +137,20 @@ function changed(): void {
 
 const num = (input: HTMLInputElement): number | undefined => (input.value.trim() === '' ? undefined : Number(input.value));
 
+/** The changes for B as `path=value` lines; `path: value` is read as `path=value` too. */
+function changesForB(): string[] {
+  return ui.changes.value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const colon = /^([A-Za-z_][\w.[\]-]*)\s*:\s+(.*)$/.exec(l);
+      if (colon) return `${colon[1]}=${colon[2]}`;
+      const eq = /^([A-Za-z_][\w.[\]-]*)\s*=\s*(.*)$/.exec(l);
+      return eq ? `${eq[1]}=${eq[2]}` : l;
+    });
+}
+
 function load(): void {
   clearCharts();
   computed = { days: 0, ms: 0 };
@@ -95,11 +159,56 @@ function load(): void {
   ui.day.textContent = '0';
   ui.horizon.textContent = '–';
   ui.population.textContent = '–';
+  comparing = ui.compare.checked;
+  if (comparing) runB ??= makeRun('B');
+  runs = comparing ? [runA, runB!] : [runA];
+  for (const r of runs) {
+    Object.assign(r, { metrics: [], width: 0, days: 0, values: new Float64Array(0), problems: [], finished: false });
+  }
   showProblems([]);
   const seed = ui.seed.value.trim();
-  send({ type: 'load', yaml: ui.yaml.value, agents: num(ui.agents), days: num(ui.days), seed: seed === '' ? undefined : seed });
+  const base = { type: 'load', yaml: ui.yaml.value, agents: num(ui.agents), days: num(ui.days), seed: seed === '' ? undefined : seed } as const;
+  runA.worker.postMessage({ ...base } satisfies ToWorker);
+  if (comparing) runB!.worker.postMessage({ ...base, set: changesForB() } satisfies ToWorker);
   loaded = true;
   finished = false;
+  updateExports();
+}
+
+// ---- the address: the settings, to share ----
+
+function shared(): Shared {
+  const name = ui.scenario.value;
+  return {
+    yaml: ui.yaml.value,
+    scenario: name === '' ? undefined : name,
+    agents: ui.agents.value.trim() || undefined,
+    days: ui.days.value.trim() || undefined,
+    seed: ui.seed.value.trim() || undefined,
+    compare: ui.compare.checked || undefined,
+    changes: ui.changes.value.trim() === '' ? undefined : ui.changes.value,
+    diff: diffMetric || undefined,
+  };
+}
+
+/** Writes the settings into the page's address (the history keeps one entry). */
+async function share(): Promise<void> {
+  const hash = await encodeShared(shared());
+  if (location.hash.slice(1) !== hash) history.replaceState(null, '', `#${hash}`);
+  document.body.dataset.shared = hash;
+}
+
+/** Takes the settings from the page's address; false when it holds none. */
+async function restore(): Promise<boolean> {
+  const s = await decodeShared(location.hash);
+  if (!s) return false;
+  if (s.scenario !== undefined && texts.has(s.scenario)) ui.scenario.value = s.scenario;
+  ui.compare.checked = s.compare ?? false;
+  ui.changes.value = s.changes ?? '';
+  ui.compareBody.hidden = !ui.compare.checked;
+  diffMetric = s.diff ?? '';
+  pick(ui.scenario.value, s);
+  return true;
 }
 
 // ---- the YAML editor: line numbers, marked lines, problems ----
@@ -148,6 +257,12 @@ function goToLine(line: number, column = 1): void {
   reveal(line);
 }
 
+/** A's problems, then B's (named so). */
+function showAllProblems(): void {
+  const b = runB && comparing ? runB.problems.map((p) => ({ ...p, message: `B: ${p.message}` })) : [];
+  showProblems([...runA.problems, ...b]);
+}
+
 function showProblems(problems: ProblemView[]): void {
   ui.problems.replaceChildren();
   badLines = new Set(problems.flatMap((p) => (p.line === undefined ? [] : [p.line])));
@@ -191,7 +306,9 @@ ui.yaml.addEventListener('keydown', (e) => {
 
 function clearCharts(): void {
   for (const c of charts) c.plot.destroy();
+  diff?.plot.destroy();
   charts = [];
+  diff = undefined;
   ui.charts.replaceChildren();
 }
 
@@ -202,38 +319,100 @@ function chooseMetrics(metrics: MetricView[]): MetricView[] {
   return [...first, ...rest].slice(0, MAX_CHARTS);
 }
 
+const isIndex = (name: string): boolean => name.endsWith('Index');
+
+/** A figure with its title, a key (while comparing), a PNG button and the box uPlot draws in. */
+function figure(title: string, description: string, key: boolean): { el: HTMLElement; head: HTMLElement; box: HTMLElement } {
+  const el = document.createElement('figure');
+  el.className = 'chart';
+  el.dataset.points = '0';
+  const head = document.createElement('div');
+  head.className = 'chart-head';
+  const h = document.createElement('h2');
+  h.textContent = title;
+  head.append(h);
+  if (key) {
+    const k = document.createElement('span');
+    k.className = 'key';
+    k.innerHTML = '<span class="a">A</span><span class="b">B</span>';
+    head.append(k);
+  }
+  const p = document.createElement('p');
+  p.textContent = description;
+  const png = document.createElement('button');
+  png.type = 'button';
+  png.className = 'png';
+  png.textContent = 'PNG';
+  png.setAttribute('aria-label', `Download the ${title} chart as PNG`);
+  png.addEventListener('click', () => {
+    const canvas = el.querySelector('canvas');
+    const name = el.dataset.metric ?? 'chart';
+    const title = name === el.querySelector('h2')?.textContent ? name : `${el.querySelector('h2')?.textContent ?? ''}: ${name}`;
+    if (canvas) void chartPng(canvas, title, p.textContent ?? '').then((b) => download(`${runA.name || 'explorer'}-${el.classList.contains('diff') ? 'difference-' : ''}${name}.png`, b));
+  });
+  head.append(png);
+  const box = document.createElement('div');
+  box.className = 'plot';
+  el.append(head, p, box);
+  return { el, head, box };
+}
+
+function plotIn(box: HTMLElement, series: uPlot.Series[]): uPlot {
+  const empty: uPlot.AlignedData = [[], ...series.map((): (number | null)[] => [])];
+  return new uPlot(
+    {
+      width: Math.max(300, box.clientWidth),
+      height: 180,
+      legend: { show: false },
+      scales: { x: { time: false } },
+      axes: [{ label: 'day', size: 36, stroke: '#6a737d' }, { size: 60, stroke: '#6a737d', values: (_u, splits) => tickLabels(splits) }],
+      series: [{}, ...series],
+    },
+    empty,
+    box,
+  );
+}
+
 function buildCharts(metrics: MetricView[]): void {
   clearCharts();
+  if (comparing) buildDiff(metrics);
   for (const metric of chooseMetrics(metrics)) {
-    const el = document.createElement('figure');
-    el.className = 'chart';
+    const { el, box } = figure(metric.name, metric.description + (isIndex(metric.name) ? ' (per agent, 0 to 1)' : ''), comparing);
     el.dataset.metric = metric.name;
-    el.dataset.points = '0';
-    const index = metric.name.endsWith('Index');
-    const h = document.createElement('h2');
-    h.textContent = metric.name;
-    const p = document.createElement('p');
-    p.textContent = metric.description + (index ? ' (per agent, 0 to 1)' : '');
-    const box = document.createElement('div');
-    box.className = 'plot';
-    el.append(h, p, box);
     ui.charts.append(el);
-    const x: number[] = [];
-    const y: number[] = [];
-    const plot = new uPlot(
-      {
-        width: Math.max(300, box.clientWidth),
-        height: 180,
-        legend: { show: false },
-        scales: { x: { time: false } },
-        axes: [{ label: 'day', size: 36, stroke: '#6a737d' }, { size: 60, stroke: '#6a737d', values: (_u, splits) => tickLabels(splits) }],
-        series: [{}, { label: metric.name, stroke: '#2f6f9f', width: 1.5, fill: 'rgba(47,111,159,0.08)' }],
-      },
-      [x, y],
-      box,
-    );
-    charts.push({ metric, scale: index ? 1 / (1000 * agents) : 1, plot, x, y, el });
+    const series: uPlot.Series[] = [{ label: comparing ? 'A' : metric.name, stroke: COLOR.A, width: 1.5, fill: comparing ? undefined : 'rgba(47,111,159,0.08)' }];
+    if (comparing) series.push({ label: 'B', stroke: COLOR.B, width: 1.5, dash: [6, 3] });
+    charts.push({ metric, plot: plotIn(box, series), el });
   }
+}
+
+/** The difference chart, B − A, for a metric picked in it. */
+function buildDiff(metrics: MetricView[]): void {
+  const charted = chooseMetrics(metrics);
+  const scalar = [...charted, ...metrics.filter((m) => m.width === 1 && !charted.includes(m))];
+  if (scalar.length === 0) return;
+  const { el, head, box } = figure('Difference B − A', 'the chosen metric in B less the same metric in A, day by day', false);
+  el.classList.add('diff');
+  el.id = 'diff-chart';
+  const field = document.createElement('label');
+  field.className = 'inline';
+  field.textContent = 'Metric';
+  const select = document.createElement('select');
+  select.id = 'diff-metric';
+  field.htmlFor = select.id;
+  for (const m of scalar) select.add(new Option(m.name, m.name));
+  select.value = scalar.some((m) => m.name === diffMetric) ? diffMetric : scalar[0]!.name;
+  diffMetric = select.value;
+  select.addEventListener('change', () => {
+    diffMetric = select.value;
+    el.dataset.metric = diffMetric;
+    requestDraw();
+  });
+  head.insertBefore(field, head.querySelector('.png'));
+  head.insertBefore(select, head.querySelector('.png'));
+  el.dataset.metric = diffMetric;
+  ui.charts.append(el);
+  diff = { plot: plotIn(box, [{ label: 'B − A', stroke: COLOR.diff, width: 1.5, fill: 'rgba(122,79,159,0.08)' }]), el, select };
 }
 
 /** Tick labels with just enough decimals to tell neighbouring ticks apart. */
@@ -244,19 +423,61 @@ function tickLabels(splits: number[]): string[] {
 }
 
 new ResizeObserver(() => {
-  for (const c of charts) {
+  for (const c of [...charts, ...(diff ? [diff] : [])]) {
     const w = c.el.querySelector<HTMLElement>('.plot')!.clientWidth;
     if (w > 0 && Math.abs(w - c.plot.width) > 2) c.plot.setSize({ width: w, height: 180 });
   }
 }).observe(ui.charts);
 
-function draw(): void {
-  redraw = false;
-  for (const c of charts) {
-    c.plot.setData([c.x, c.y]);
-    c.el.dataset.points = String(c.x.length);
+/** A run's daily values of a metric, in the charts' units (index metrics per agent); null past its last day. */
+function seriesOf(run: Run, name: string, days: number): (number | null)[] {
+  const m = run.metrics.find((x) => x.name === name && x.width === 1);
+  const scale = isIndex(name) ? 1 / (1000 * run.agents) : 1;
+  const out: (number | null)[] = [];
+  for (let d = 0; d < days; d++) out.push(m && d < run.days ? run.values[d * run.width + m.slot]! * scale : null);
+  return out;
+}
+
+function requestDraw(): void {
+  if (!redraw) {
+    redraw = true;
+    requestAnimationFrame(draw);
   }
 }
+
+function draw(): void {
+  redraw = false;
+  const days = Math.max(...runs.map((r) => r.days));
+  const x = Array.from({ length: days }, (_, d) => d + 1);
+  for (const c of charts) {
+    const a = seriesOf(runA, c.metric.name, days);
+    if (comparing && runB) {
+      const b = seriesOf(runB, c.metric.name, days);
+      c.plot.setData([x, a, b] as uPlot.AlignedData);
+      c.el.dataset.pointsB = String(runB.days);
+    } else c.plot.setData([x, a] as uPlot.AlignedData);
+    c.el.dataset.points = String(runA.days);
+  }
+  if (diff && runB) {
+    const both = Math.min(runA.days, runB.days);
+    const a = seriesOf(runA, diffMetric, both);
+    const b = seriesOf(runB, diffMetric, both);
+    const d = a.map((v, i) => (v === null || b[i] === null ? null : b[i]! - v));
+    diff.plot.setData([x.slice(0, both), d] as uPlot.AlignedData);
+    diff.el.dataset.points = String(both);
+    diff.el.dataset.maxAbs = String(d.reduce<number>((m, v) => Math.max(m, Math.abs(v ?? 0)), 0));
+  }
+}
+
+// ---- export ----
+
+function updateExports(): void {
+  ui.csv.disabled = runA.days === 0;
+}
+
+ui.csv.addEventListener('click', () => {
+  download(`${runA.name || 'explorer'}-daily.csv`, new Blob([seriesCsv(runA, comparing && runB ? runB : undefined)], { type: 'text/csv' }));
+});
 
 // ---- run control ----
 
@@ -274,9 +495,15 @@ function setRunning(on: boolean): void {
 ui.scenario.addEventListener('change', () => pick(ui.scenario.value));
 for (const input of [ui.agents, ui.days, ui.seed]) input.addEventListener('input', changed);
 ui.speed.addEventListener('change', () => send({ type: 'speed', daysPerSecond: speed() }));
+ui.compare.addEventListener('change', () => {
+  ui.compareBody.hidden = !ui.compare.checked;
+  changed();
+});
+ui.changes.addEventListener('input', changed);
 
 ui.run.addEventListener('click', () => {
   if (!loaded || finished) load();
+  void share();
   send({ type: 'run', daysPerSecond: speed() });
   setRunning(true);
 });
@@ -286,6 +513,7 @@ ui.pause.addEventListener('click', () => {
 });
 ui.step.addEventListener('click', () => {
   if (!loaded || finished) load();
+  void share();
   send({ type: 'step' });
   setRunning(false);
 });
@@ -294,11 +522,16 @@ ui.reset.addEventListener('click', () => {
   setRunning(false);
 });
 
-worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
-  const m = e.data;
+function onMessage(run: Run, m: FromWorker): void {
+  if (!runs.includes(run)) return;
+  const isA = run === runA;
   switch (m.type) {
     case 'ready':
-      agents = m.agents;
+      Object.assign(run, { agents: m.agents, horizon: m.days, name: m.name, metrics: m.metrics, width: m.metricWidth, days: 0, values: new Float64Array(m.days * m.metricWidth) });
+      if (!isA) {
+        requestDraw();
+        break;
+      }
       ui.horizon.textContent = String(m.days);
       ui.population.textContent = m.agents.toLocaleString('en-US');
       ui.day.textContent = '0';
@@ -306,49 +539,55 @@ worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
       ui.state.textContent = running ? 'running' : 'ready';
       break;
     case 'problems':
+    case 'failed': {
+      run.problems = m.type === 'problems' ? m.problems : [{ message: m.message }];
       loaded = false;
-      showProblems(m.problems);
+      if (running) send({ type: 'pause' });
       setRunning(false);
-      ui.state.textContent = `${m.problems.length} problem${m.problems.length === 1 ? '' : 's'} in the scenario`;
+      showAllProblems();
+      const all = runs.reduce((n, r) => n + r.problems.length, 0);
+      ui.state.textContent = m.type === 'failed' ? 'failed' : `${all} problem${all === 1 ? '' : 's'} in the scenario`;
       break;
-    case 'failed':
-      loaded = false;
-      showProblems([{ message: m.message }]);
-      setRunning(false);
-      ui.state.textContent = 'failed';
-      break;
+    }
     case 'days': {
       const w = m.values.length / (m.to - m.from);
-      for (const c of charts) {
-        for (let d = m.from; d < m.to; d++) {
-          c.x.push(d + 1);
-          c.y.push(m.values[(d - m.from) * w + c.metric.slot]! * c.scale);
+      if (run.values.length < m.to * w) {
+        const grown = new Float64Array(Math.max(m.to * w, run.values.length * 2));
+        grown.set(run.values.subarray(0, run.days * w));
+        run.values = grown;
+      }
+      run.values.set(m.values, m.from * w);
+      run.days = m.to;
+      if (isA) {
+        ui.day.textContent = String(m.to);
+        computed = { days: computed.days + (m.to - m.from), ms: computed.ms + m.computeMs };
+        if (computed.ms > 0) {
+          const dps = (computed.days * 1000) / computed.ms;
+          ui.rate.textContent = `${dps.toFixed(dps < 10 ? 1 : 0)} days/s · ${((dps * run.agents) / 1e6).toFixed(2)} M agent-days/s`;
+          ui.rate.dataset.daysPerSecond = String(dps);
         }
+        updateExports();
       }
-      ui.day.textContent = String(m.to);
-      computed = { days: computed.days + (m.to - m.from), ms: computed.ms + m.computeMs };
-      if (computed.ms > 0) {
-        const dps = (computed.days * 1000) / computed.ms;
-        ui.rate.textContent = `${dps.toFixed(dps < 10 ? 1 : 0)} days/s · ${((dps * agents) / 1e6).toFixed(2)} M agent-days/s`;
-        ui.rate.dataset.daysPerSecond = String(dps);
-      }
-      if (!redraw) {
-        redraw = true;
-        requestAnimationFrame(draw);
-      }
+      requestDraw();
       break;
     }
     case 'paused':
       break;
     case 'finished':
-      finished = true;
-      setRunning(false);
+      run.finished = true;
+      if (runs.every((r) => r.finished)) {
+        finished = true;
+        setRunning(false);
+      }
       break;
   }
-});
-worker.addEventListener('error', (e) => {
-  showProblems([{ message: `the engine's worker failed: ${e.message}` }]);
-  setRunning(false);
+}
+
+window.addEventListener('hashchange', () => {
+  if (location.hash.slice(1) !== document.body.dataset.shared) void restore();
 });
 
-pick(ui.scenario.value);
+void restore().then((done) => {
+  if (!done) pick(ui.scenario.value);
+  document.body.dataset.ready = 'true';
+});

@@ -15,7 +15,7 @@ export interface MetricView {
 }
 
 export type ToWorker =
-  | { type: 'load'; yaml: string; agents?: number; days?: number; seed?: string }
+  | { type: 'load'; yaml: string; agents?: number; days?: number; seed?: string; set?: string[] }
   | { type: 'run'; daysPerSecond: number }
   | { type: 'speed'; daysPerSecond: number }
   | { type: 'pause' }

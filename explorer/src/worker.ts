@@ -59,7 +59,7 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
   try {
     const t0 = performance.now();
     doc = parseScenarioText(m.yaml, FILE);
-    const scenario = resolveScenario(doc, library, MODULES, { agents: m.agents, days: m.days, seed: m.seed });
+    const scenario = resolveScenario(doc, library, MODULES, { agents: m.agents, days: m.days, seed: m.seed, set: m.set });
     const world = compileScenario(scenario, MODULES);
     driver = new LocalDriver(world, MODULES);
     const metrics = world.metrics.map((s) => ({ name: s.name, description: s.description, slot: s.slot, width: s.width }));

@@ -1,0 +1,67 @@
+/** Files the page hands out: the daily series as CSV and a chart as PNG. */
+
+import type { MetricView } from './protocol.ts';
+
+/** One run's daily series: `values` holds `days` metric vectors of `width` numbers, one after the other. */
+export interface SeriesView {
+  metrics: readonly MetricView[];
+  width: number;
+  days: number;
+  values: Float64Array;
+}
+
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The daily series as CSV, as `sclab run --csv` writes it: `day` from 0, then every single-value
+ * metric in the engine's units. A second run (the comparison) adds its columns named `B.metric`.
+ */
+export function seriesCsv(a: SeriesView, b?: SeriesView): string {
+  const scalar = (s: SeriesView): MetricView[] => s.metrics.filter((m) => m.width === 1);
+  const ma = scalar(a);
+  const mb = b ? scalar(b) : [];
+  const header = ['day', ...ma.map((m) => m.name), ...mb.map((m) => `B.${m.name}`)];
+  const rows = [header.map(csvField).join(',')];
+  const days = Math.max(a.days, b?.days ?? 0);
+  const cell = (s: SeriesView, m: MetricView, d: number): string => (d < s.days ? String(s.values[d * s.width + m.slot]) : '');
+  for (let d = 0; d < days; d++) {
+    rows.push([String(d), ...ma.map((m) => cell(a, m, d)), ...mb.map((m) => cell(b!, m, d))].join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Hands `blob` to the browser as a download named `name`. */
+export function download(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+/** The chart's canvas on white, under its title, as a PNG. */
+export function chartPng(canvas: HTMLCanvasElement, title: string, subtitle: string): Promise<Blob> {
+  const ratio = canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
+  const head = Math.round(44 * ratio);
+  const pad = Math.round(12 * ratio);
+  const out = document.createElement('canvas');
+  out.width = canvas.width + 2 * pad;
+  out.height = canvas.height + head + pad;
+  const g = out.getContext('2d')!;
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, out.width, out.height);
+  g.fillStyle = '#1f2328';
+  g.font = `600 ${Math.round(14 * ratio)}px system-ui, sans-serif`;
+  g.fillText(title, pad, Math.round(20 * ratio));
+  g.fillStyle = '#6a737d';
+  g.font = `${Math.round(11 * ratio)}px system-ui, sans-serif`;
+  g.fillText(subtitle, pad, Math.round(36 * ratio));
+  g.drawImage(canvas, pad, head);
+  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the chart could not be drawn as PNG'))), 'image/png'));
+}
