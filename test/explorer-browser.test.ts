@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 } })).newPage();
+    page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 }, acceptDownloads: true })).newPage();
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(`console: ${m.text()}`);
@@ -84,13 +84,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
 
   it('runs rm1 and the charts fill as the days go by', async () => {
     await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');
-    await page.getByLabel('Agents').fill('2000');
-    await page.getByLabel('Days').fill('120');
+    await page.getByLabel('Agents', { exact: true }).fill('2000');
+    await page.getByLabel('Days', { exact: true }).fill('120');
     await page.getByLabel('Speed').selectOption('60');
     await page.getByRole('button', { name: 'Run' }).click();
     await expect.poll(() => day(page), { timeout: 20_000 }).toBeGreaterThan(10);
     expect(await points(page, 'listed')).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.locator('#state').textContent()).toBe('paused');
     const paused = await day(page);
     await page.waitForTimeout(300);
     expect(await day(page)).toBe(paused);
@@ -112,7 +113,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     const lines = rm1.split('\n');
     const line = lines.findIndex((l) => l.startsWith('agents:')) + 1;
     lines[line - 1] = 'agents: -5';
-    await page.getByLabel('Agents').fill('');
+    await page.getByLabel('Agents', { exact: true }).fill('');
     await page.getByRole('textbox', { name: /^Scenario YAML/ }).fill(lines.join('\n'));
     await page.getByRole('button', { name: 'Run' }).click();
     const problem = page.locator('#problems button').first();
@@ -128,12 +129,96 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     expect(errors).toEqual([]);
   });
 
+  it('puts the settings in a shareable address that restores them', async () => {
+    const text = rm1.replace('title: RM-1 reference model of joint punishment', 'title: RM-1, shared');
+    await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');
+    await page.getByRole('textbox', { name: /^Scenario YAML/ }).fill(text);
+    await page.getByLabel('Agents', { exact: true }).fill('1500');
+    await page.getByLabel('Days', { exact: true }).fill('40');
+    await page.getByLabel('Seed', { exact: true }).fill('7');
+    await page.getByLabel('Speed').selectOption('0');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.url()).toMatch(/#z=[A-Za-z0-9_-]+$/);
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
+    const href = page.url();
+    expect(href.length).toBeLessThan(text.length);
+    const other = await page.context().newPage();
+    try {
+      await other.goto(href);
+      await expect.poll(() => other.locator('body').getAttribute('data-ready')).toBe('true');
+      expect(await other.locator('#yaml').inputValue()).toBe(text);
+      expect(await other.getByLabel('Scenario', { exact: true }).inputValue()).toBe('rm1');
+      expect(await other.getByLabel('Agents', { exact: true }).inputValue()).toBe('1500');
+      expect(await other.getByLabel('Days', { exact: true }).inputValue()).toBe('40');
+      expect(await other.getByLabel('Seed', { exact: true }).inputValue()).toBe('7');
+      expect(await other.getByLabel('Compare', { exact: true }).isChecked()).toBe(false);
+    } finally {
+      await other.close();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('exports the daily series as CSV and a chart as PNG', async () => {
+    // The run of the test before: rm1, 40 days, finished.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('rm1-daily.csv');
+    const rows = readFileSync(await csv.path(), 'utf8').trimEnd().split('\n');
+    const header = rows[0]!.split(',');
+    expect(header[0]).toBe('day');
+    for (const m of ['listed', 'newListings', 'wrongfulListings', 'sanctionedDays', 'collateralDays', 'scoreSum']) expect(header).toContain(m);
+    expect(rows.length).toBe(41);
+    expect(rows[1]!.split(',')[0]).toBe('0');
+    expect(rows[40]!.split(',')).toHaveLength(header.length);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the listed chart as PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe('rm1-listed.png');
+    const bytes = readFileSync(await png.path());
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    writeFileSync(`${ARTIFACTS}explorer-chart-listed.png`, bytes);
+    expect(errors).toEqual([]);
+  });
+
+  it('compares a second configuration under the same seed', async () => {
+    await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');
+    await page.getByLabel('Agents', { exact: true }).fill('2000');
+    await page.getByLabel('Days', { exact: true }).fill('60');
+    await page.getByLabel('Compare', { exact: true }).check();
+    await page.getByLabel(/^Changes for B/).fill('modules.joint-punishment.params.spillover: false');
+    await page.getByLabel('Speed').selectOption('0');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
+    const chart = page.locator('[data-metric="listed"]');
+    expect(await chart.getAttribute('data-points')).toBe('60');
+    expect(await chart.getAttribute('data-points-b')).toBe('60');
+    await page.getByLabel('Metric', { exact: true }).selectOption('collateralDays');
+    const diff = page.locator('#diff-chart');
+    await expect.poll(() => diff.getAttribute('data-diff-metric')).toBe('collateralDays');
+    expect(await diff.getAttribute('data-points')).toBe('60');
+    expect(Number(await diff.getAttribute('data-max-abs'))).toBeGreaterThan(0);
+    // Spillover only moves the household's sanctions: the listings themselves are the same in A and B.
+    await page.getByLabel('Metric', { exact: true }).selectOption('listed');
+    await expect.poll(() => diff.getAttribute('data-max-abs')).toBe('0');
+    await page.getByLabel('Metric', { exact: true }).selectOption('collateralDays');
+    await page.screenshot({ path: `${ARTIFACTS}explorer-compare.png`, fullPage: true });
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV' }).click()]);
+    const header = readFileSync(await csv.path(), 'utf8').split('\n')[0]!.split(',');
+    expect(header).toContain('collateralDays');
+    expect(header).toContain('B.collateralDays');
+    // A bad change for B is a problem named so, and nothing runs.
+    await page.getByLabel(/^Changes for B/).fill('modules.nosuch.params.x=1');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.locator('#problems li').count()).toBe(1);
+    expect(await page.locator('#problems li').textContent()).toMatch(/B: .*nosuch/);
+    await page.getByLabel('Compare', { exact: true }).uncheck();
+    await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');
+    expect(errors).toEqual([]);
+  });
+
   it('measures the engine in the page', async () => {
     const rates: Record<string, number> = {};
     for (const [name, agents] of [['rm1', 100_000], ['planning-outline', 100_000]] as const) {
       await page.getByLabel('Scenario', { exact: true }).selectOption(name);
-      await page.getByLabel('Agents').fill(String(agents));
-      await page.getByLabel('Days').fill('365');
+      await page.getByLabel('Agents', { exact: true }).fill(String(agents));
+      await page.getByLabel('Days', { exact: true }).fill('365');
       await page.getByLabel('Speed').selectOption('0');
       await page.getByRole('button', { name: 'Run' }).click();
       await expect.poll(() => day(page), { timeout: 120_000 }).toBeGreaterThan(100);

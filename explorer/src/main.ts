@@ -100,6 +100,8 @@ let charts: Chart[] = [];
 let diff: { plot: uPlot; el: HTMLElement; select: HTMLSelectElement } | undefined;
 /** The difference chart's metric, kept across runs (and in the address). */
 let diffMetric = '';
+/** Workers yet to answer a pause. */
+let pausing = 0;
 let redraw = false;
 let computed = { days: 0, ms: 0 };
 let badLines = new Set<number>();
@@ -346,8 +348,8 @@ function figure(title: string, description: string, key: boolean): { el: HTMLEle
   png.setAttribute('aria-label', `Download the ${title} chart as PNG`);
   png.addEventListener('click', () => {
     const canvas = el.querySelector('canvas');
-    const name = el.dataset.metric ?? 'chart';
-    const title = name === el.querySelector('h2')?.textContent ? name : `${el.querySelector('h2')?.textContent ?? ''}: ${name}`;
+    const name = el.dataset.metric ?? el.dataset.diffMetric ?? 'chart';
+    const title = el.dataset.metric === undefined ? `${el.querySelector('h2')?.textContent ?? ''}: ${name}` : name;
     if (canvas) void chartPng(canvas, title, p.textContent ?? '').then((b) => download(`${runA.name || 'explorer'}-${el.classList.contains('diff') ? 'difference-' : ''}${name}.png`, b));
   });
   head.append(png);
@@ -405,12 +407,12 @@ function buildDiff(metrics: MetricView[]): void {
   diffMetric = select.value;
   select.addEventListener('change', () => {
     diffMetric = select.value;
-    el.dataset.metric = diffMetric;
+    el.dataset.diffMetric = diffMetric;
     requestDraw();
   });
   head.insertBefore(field, head.querySelector('.png'));
   head.insertBefore(select, head.querySelector('.png'));
-  el.dataset.metric = diffMetric;
+  el.dataset.diffMetric = diffMetric;
   ui.charts.append(el);
   diff = { plot: plotIn(box, [{ label: 'B − A', stroke: COLOR.diff, width: 1.5, fill: 'rgba(122,79,159,0.08)' }]), el, select };
 }
@@ -487,6 +489,7 @@ function speed(): number {
 
 function setRunning(on: boolean): void {
   running = on;
+  pausing = 0;
   ui.run.disabled = on;
   ui.pause.disabled = !on;
   ui.state.textContent = on ? 'running' : finished ? 'finished' : loaded ? 'paused' : 'idle';
@@ -510,6 +513,9 @@ ui.run.addEventListener('click', () => {
 ui.pause.addEventListener('click', () => {
   send({ type: 'pause' });
   setRunning(false);
+  // Days computed before the workers heard may still come: 'paused' once every worker has answered.
+  pausing = runs.length;
+  ui.state.textContent = 'pausing';
 });
 ui.step.addEventListener('click', () => {
   if (!loaded || finished) load();
@@ -572,6 +578,7 @@ function onMessage(run: Run, m: FromWorker): void {
       break;
     }
     case 'paused':
+      if (pausing > 0 && --pausing === 0 && !running) ui.state.textContent = finished ? 'finished' : 'paused';
       break;
     case 'finished':
       run.finished = true;
