@@ -213,6 +213,88 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     expect(errors).toEqual([]);
   });
 
+  it('follows an agent in its dossier: its state, its household and what happens to it', async () => {
+    await page.getByLabel('Scenario', { exact: true }).selectOption('planning-outline');
+    await page.getByLabel('Agents', { exact: true }).fill('3000');
+    await page.getByLabel('Days', { exact: true }).fill('200');
+    await page.getByLabel('Speed').selectOption('250');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => day(page), { timeout: 30_000 }).toBeGreaterThan(120);
+    await page.getByRole('button', { name: 'Pick a sanctioned agent' }).click();
+    const dossierDay = async (): Promise<number> => Number(await page.locator('body').getAttribute('data-dossier-day'));
+    await expect.poll(dossierDay, { timeout: 10_000 }).toBeGreaterThan(0);
+    const agent = await page.getByLabel('Agent', { exact: true }).inputValue();
+    expect(agent).toMatch(/^\d+$/);
+    const state = page.locator('#dossier-state');
+    const value = (column: string): Promise<string | null> => state.locator(`tr[data-column="${column}"] td`).textContent();
+    // Picked while under a sanction (or listed): the sanctions by name.
+    const sanctioned = (await value('sanctioned')) ?? '';
+    const listed = await value('listed');
+    expect(sanctioned !== 'none' || listed === '1').toBe(true);
+    expect(await value('grade')).toMatch(/^[ABCD]$/);
+    expect(await state.locator('tr[data-column="violated"] .tag').textContent()).toBe('truth, hidden from the system');
+    expect(await state.locator('tr[data-column="score"] .tag').count()).toBe(0);
+    // Its household: the key columns of every other member.
+    const members = page.locator('#dossier-household tbody tr[data-agent]');
+    expect(await members.count()).toBeGreaterThanOrEqual(0);
+    expect(await page.locator('#dossier-household thead th').allTextContents()).toEqual(['Agent', 'acts (truth)', 'violated (truth)', 'score', 'grade', 'listed', 'sanctioned']);
+    // It goes on day by day, and the log fills.
+    const first = await dossierDay();
+    await page.getByLabel('Speed').selectOption('0');
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
+    expect(await dossierDay()).toBe(200);
+    expect(first).toBeLessThan(200);
+    await expect.poll(() => page.locator('#dossier-log').getAttribute('data-events')).not.toBe(null);
+    await page.locator('#dossier-title').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}explorer-dossier.png`, fullPage: true });
+    // Any agent by number, from day 0 of a fresh run.
+    await page.getByLabel('Agent', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => page.locator('#dossier-day').textContent()).toBe('0');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(() => page.locator('#dossier-day').textContent()).toBe('1');
+    expect(await page.getByLabel('Agent', { exact: true }).inputValue()).toBe('5');
+    expect(errors).toEqual([]);
+  });
+
+  it('changes a scenario parameter with its control, kept in the address', async () => {
+    const runTo = async (): Promise<number> => {
+      await page.getByRole('button', { name: 'Run' }).click();
+      await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
+      return Number(await page.locator('[data-metric="listed"]').getAttribute('data-last'));
+    };
+    await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');
+    await page.getByLabel('Agents', { exact: true }).fill('2000');
+    await page.getByLabel('Days', { exact: true }).fill('90');
+    await page.getByLabel('Agent', { exact: true }).fill('');
+    await page.getByLabel('Speed').selectOption('0');
+    const below = page.getByLabel('Blacklist: listed below score');
+    expect(await below.getAttribute('placeholder')).toBe('600');
+    expect(await page.getByLabel('Sanctions spill over onto the household').inputValue()).toBe('');
+    expect(await page.getByLabel('Court enforcement: grace days before listing').count()).toBe(0);
+    const base = await runTo();
+    await below.fill('900');
+    const raised = await runTo();
+    expect(raised).toBeGreaterThan(base);
+    await page.screenshot({ path: `${ARTIFACTS}explorer-params.png`, fullPage: true });
+    const other = await page.context().newPage();
+    try {
+      await other.goto(page.url());
+      await expect.poll(() => other.locator('body').getAttribute('data-ready')).toBe('true');
+      expect(await other.getByLabel('Blacklist: listed below score').inputValue()).toBe('900');
+    } finally {
+      await other.close();
+    }
+    // The scenario's own controls: planning-outline's court list, reporting and cameras.
+    await page.getByLabel('Scenario', { exact: true }).selectOption('planning-outline');
+    expect(await page.getByLabel('Court enforcement: grace days before listing').getAttribute('placeholder')).toBe('90');
+    expect(await page.getByLabel('Citizen reporting: reward (points)').getAttribute('placeholder')).toBe('10');
+    expect(await page.getByLabel('Blacklist: listed below score').count()).toBe(0);
+    await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');
+    expect(await below.inputValue()).toBe('');
+    expect(errors).toEqual([]);
+  });
+
   it('measures the engine in the page', async () => {
     const rates: Record<string, number> = {};
     for (const [name, agents] of [['rm1', 100_000], ['planning-outline', 100_000]] as const) {

@@ -4,7 +4,8 @@ import './styles.css';
 import { parse } from 'yaml';
 import { chartPng, download, seriesCsv, type SeriesView } from './export.ts';
 import { texts } from './library.ts';
-import type { FromWorker, MetricView, ProblemView, ToWorker } from './protocol.ts';
+import { paramsIn, type ParamControl } from './params.ts';
+import type { DossierView, FromWorker, MetricView, ProblemView, ToWorker } from './protocol.ts';
 import { decodeShared, encodeShared, type Shared } from './share.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -33,6 +34,15 @@ const ui = {
   compare: $<HTMLInputElement>('compare'),
   compareBody: $('compare-body'),
   changes: $<HTMLTextAreaElement>('changes'),
+  params: $('params'),
+  agent: $<HTMLInputElement>('agent'),
+  pickSanctioned: $<HTMLButtonElement>('pick-sanctioned'),
+  dossierNote: $('dossier-note'),
+  dossierBody: $('dossier-body'),
+  dossierDay: $('dossier-day'),
+  dossierState: $<HTMLTableElement>('dossier-state'),
+  dossierHousehold: $<HTMLTableElement>('dossier-household'),
+  dossierLog: $<HTMLOListElement>('dossier-log'),
 };
 
 /** The metrics charted first, when a scenario has them: the ones the lab's questions are about. */
@@ -116,6 +126,8 @@ function pick(name: string, shared?: Shared): void {
   ui.agents.value = shared?.agents ?? '';
   ui.days.value = shared?.days ?? '';
   ui.seed.value = shared?.seed ?? '';
+  paramValues = new Map(parseChanges(shared?.params ?? '').map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)]));
+  renderParams();
   try {
     const v = parse(ui.yaml.value) as { title?: string; agents?: number; days?: number; seed?: number | string };
     ui.title.textContent = v.title ?? '';
@@ -141,7 +153,12 @@ const num = (input: HTMLInputElement): number | undefined => (input.value.trim()
 
 /** The changes for B as `path=value` lines; `path: value` is read as `path=value` too. */
 function changesForB(): string[] {
-  return ui.changes.value
+  return parseChanges(ui.changes.value);
+}
+
+/** `path=value` lines (or `path: value`), blank lines and # comments left out. */
+function parseChanges(text: string): string[] {
+  return text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'))
@@ -170,8 +187,13 @@ function load(): void {
   showProblems([]);
   const seed = ui.seed.value.trim();
   const base = { type: 'load', yaml: ui.yaml.value, agents: num(ui.agents), days: num(ui.days), seed: seed === '' ? undefined : seed } as const;
-  runA.worker.postMessage({ ...base } satisfies ToWorker);
-  if (comparing) runB!.worker.postMessage({ ...base, set: changesForB() } satisfies ToWorker);
+  const set = paramChanges();
+  runA.worker.postMessage({ ...base, set } satisfies ToWorker);
+  if (comparing) runB!.worker.postMessage({ ...base, set: [...set, ...changesForB()] } satisfies ToWorker);
+  // The dossier follows the same agent in the new world (its log starts again).
+  dossierLog = [];
+  const agent = num(ui.agent);
+  if (agent !== undefined) runA.worker.postMessage({ type: 'watch', agent } satisfies ToWorker);
   loaded = true;
   finished = false;
   updateExports();
@@ -189,6 +211,7 @@ function shared(): Shared {
     seed: ui.seed.value.trim() || undefined,
     compare: ui.compare.checked || undefined,
     changes: ui.changes.value.trim() === '' ? undefined : ui.changes.value,
+    params: paramChanges().join('\n') || undefined,
     diff: diffMetric || undefined,
   };
 }
@@ -212,6 +235,156 @@ async function restore(): Promise<boolean> {
   pick(ui.scenario.value, s);
   return true;
 }
+
+// ---- parameter controls ----
+
+/** The controls' values by `--set` path; a path absent keeps the scenario's value. */
+let paramValues = new Map<string, string>();
+let paramControls: (ParamControl & { path: string; current: unknown })[] = [];
+
+function renderParams(): void {
+  let doc: unknown;
+  try {
+    doc = parse(ui.yaml.value);
+  } catch {
+    doc = undefined;
+  }
+  paramControls = paramsIn(doc);
+  ui.params.replaceChildren();
+  paramControls.forEach((c, k) => {
+    const field = document.createElement('div');
+    field.className = 'field';
+    const label = document.createElement('label');
+    label.textContent = c.label;
+    const id = `param-${k}`;
+    label.htmlFor = id;
+    let input: HTMLInputElement | HTMLSelectElement;
+    const shown = c.current === undefined ? 'default' : JSON.stringify(c.current);
+    if (c.kind === 'bool') {
+      const select = document.createElement('select');
+      select.add(new Option(`as in the scenario (${c.current === undefined ? 'default' : c.current ? 'on' : 'off'})`, ''));
+      select.add(new Option('on', 'true'));
+      select.add(new Option('off', 'false'));
+      input = select;
+    } else {
+      const n = document.createElement('input');
+      n.type = 'number';
+      n.step = 'any';
+      if (c.min !== undefined) n.min = String(c.min);
+      if (c.max !== undefined) n.max = String(c.max);
+      n.placeholder = shown;
+      input = n;
+    }
+    input.id = id;
+    input.dataset.path = c.path;
+    input.title = `${c.path} (scenario: ${shown})`;
+    input.value = paramValues.get(c.path) ?? '';
+    input.addEventListener(c.kind === 'bool' ? 'change' : 'input', () => {
+      if (input.value.trim() === '') paramValues.delete(c.path);
+      else paramValues.set(c.path, input.value.trim());
+      changed();
+    });
+    field.append(label, input);
+    ui.params.append(field);
+  });
+  const group = ui.params.parentElement!;
+  group.hidden = paramControls.length === 0;
+}
+
+/** The controls' changes as `path=value`, for the paths this scenario has. */
+function paramChanges(): string[] {
+  return paramControls.flatMap((c) => {
+    const v = paramValues.get(c.path);
+    return v === undefined ? [] : [`${c.path}=${v}`];
+  });
+}
+
+// ---- the dossier ----
+
+let dossierLog: { day: number; text: string; truth: boolean; self: boolean }[] = [];
+let dossierAgent: number | undefined;
+const MAX_LOG = 400;
+
+const cell = (tag: 'td' | 'th', text: string, scope?: string): HTMLTableCellElement => {
+  const c = document.createElement(tag);
+  c.textContent = text;
+  if (scope) c.scope = scope;
+  return c;
+};
+const truthTag = (): HTMLElement => {
+  const t = document.createElement('span');
+  t.className = 'tag';
+  t.textContent = 'truth, hidden from the system';
+  return t;
+};
+
+function showDossier(d: DossierView): void {
+  if (d.agent !== dossierAgent) dossierLog = [];
+  dossierAgent = d.agent;
+  if (ui.agent.value !== String(d.agent)) ui.agent.value = String(d.agent);
+  dossierLog.unshift(...[...d.events].reverse());
+  dossierLog.length = Math.min(dossierLog.length, MAX_LOG);
+  ui.dossierBody.hidden = false;
+  ui.dossierNote.textContent = `Agent ${d.agent}, followed day by day${d.household.length ? ` with ${d.household.length} household member${d.household.length === 1 ? '' : 's'}` : ''}.`;
+  ui.dossierDay.textContent = String(d.day);
+  document.body.dataset.dossierDay = String(d.day);
+  const keys = new Set(d.keyColumns.map((k) => k.name));
+  const body = ui.dossierState.tBodies[0]!;
+  body.replaceChildren(
+    ...d.rows.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.column = r.name;
+      if (r.truth) tr.classList.add('truth');
+      if (keys.has(r.name)) tr.classList.add('key');
+      const name = cell('th', r.name, 'row');
+      name.title = r.description;
+      if (r.truth) name.append(truthTag());
+      tr.append(name, cell('td', r.value));
+      return tr;
+    }),
+  );
+  const head = ui.dossierHousehold.tHead!;
+  const hrow = document.createElement('tr');
+  hrow.append(cell('th', 'Agent', 'col'), ...d.keyColumns.map((k) => cell('th', k.truth ? `${k.name} (truth)` : k.name, 'col')));
+  head.replaceChildren(hrow);
+  const hbody = ui.dossierHousehold.tBodies[0]!;
+  hbody.replaceChildren(
+    ...(d.household.length
+      ? d.household.map((m) => {
+          const tr = document.createElement('tr');
+          tr.dataset.agent = String(m.agent);
+          tr.append(cell('th', `#${m.agent}`, 'row'), ...m.values.map((v) => cell('td', v)));
+          return tr;
+        })
+      : [Object.assign(document.createElement('tr'), { innerHTML: `<td colspan="${d.keyColumns.length + 1}" class="muted">no household in this scenario</td>` })]),
+  );
+  ui.dossierLog.replaceChildren(
+    ...(dossierLog.length
+      ? dossierLog.map((e) => {
+          const li = document.createElement('li');
+          if (!e.self) li.className = 'other';
+          const day = document.createElement('span');
+          day.className = 'd';
+          day.textContent = `day ${e.day}`;
+          li.append(day, e.text);
+          if (e.truth) li.append(truthTag());
+          return li;
+        })
+      : [Object.assign(document.createElement('li'), { className: 'empty', textContent: 'nothing yet' })]),
+  );
+  ui.dossierLog.dataset.events = String(dossierLog.length);
+}
+
+function watch(agent: number | 'sanctioned' | null): void {
+  if (!loaded) {
+    ui.dossierNote.textContent = agent === null ? '' : 'Run or step the scenario first; the dossier follows from then.';
+    return;
+  }
+  runA.worker.postMessage({ type: 'watch', agent } satisfies ToWorker);
+}
+
+ui.agent.addEventListener('change', () => watch(num(ui.agent) ?? null));
+ui.pickSanctioned.addEventListener('click', () => watch('sanctioned'));
 
 // ---- the YAML editor: line numbers, marked lines, problems ----
 
@@ -293,6 +466,7 @@ ui.yaml.addEventListener('input', () => {
   renderGutter();
   changed();
 });
+ui.yaml.addEventListener('change', renderParams);
 ui.yaml.addEventListener('scroll', syncScroll);
 ui.yaml.addEventListener('keydown', (e) => {
   // Tab indents by two spaces, as YAML wants; Escape leaves the editor so the keyboard is never trapped.
@@ -459,6 +633,7 @@ function draw(): void {
       c.el.dataset.pointsB = String(runB.days);
     } else c.plot.setData([x, a] as uPlot.AlignedData);
     c.el.dataset.points = String(runA.days);
+    c.el.dataset.last = String(a[runA.days - 1] ?? '');
   }
   if (diff && runB) {
     const both = Math.min(runA.days, runB.days);
@@ -577,6 +752,12 @@ function onMessage(run: Run, m: FromWorker): void {
       requestDraw();
       break;
     }
+    case 'dossier':
+      if (isA) showDossier(m.dossier);
+      break;
+    case 'no-dossier':
+      ui.dossierNote.textContent = `No dossier: ${m.reason}.`;
+      break;
     case 'paused':
       if (pausing > 0 && --pausing === 0 && !running) ui.state.textContent = finished ? 'finished' : 'paused';
       break;

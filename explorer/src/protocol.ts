@@ -14,12 +14,42 @@ export interface MetricView {
   width: number;
 }
 
+export interface DossierRow {
+  name: string;
+  /** The value in words (labels where the column has them). */
+  value: string;
+  /** Ground truth, hidden from the system under study. */
+  truth: boolean;
+  description: string;
+}
+
+export interface DossierEvent {
+  day: number;
+  text: string;
+  truth: boolean;
+  /** About the agent itself (else a household member). */
+  self: boolean;
+}
+
+export interface DossierView {
+  agent: number;
+  /** Days run so far. */
+  day: number;
+  rows: DossierRow[];
+  keyColumns: { name: string; truth: boolean }[];
+  household: { agent: number; values: string[] }[];
+  /** Events since the last view. */
+  events: DossierEvent[];
+}
+
 export type ToWorker =
   | { type: 'load'; yaml: string; agents?: number; days?: number; seed?: string; set?: string[] }
   | { type: 'run'; daysPerSecond: number }
   | { type: 'speed'; daysPerSecond: number }
   | { type: 'pause' }
-  | { type: 'step' };
+  | { type: 'step' }
+  /** Follow an agent (`sanctioned`: one under a sanction or listed now), or nobody. */
+  | { type: 'watch'; agent: number | 'sanctioned' | null };
 
 export type FromWorker =
   | { type: 'ready'; name: string; agents: number; days: number; metricWidth: number; metrics: MetricView[]; setupMs: number }
@@ -28,6 +58,9 @@ export type FromWorker =
   /** Days [from, to) have run: `values` holds their metric vectors, one after the other. */
   | { type: 'days'; from: number; to: number; values: Float64Array; computeMs: number }
   | { type: 'paused'; day: number }
+  | { type: 'dossier'; dossier: DossierView }
+  /** No dossier: `reason` says why (no such agent, nobody sanctioned yet). */
+  | { type: 'no-dossier'; reason: string }
   | { type: 'finished'; day: number };
 
 /** Unlimited speed: as many days as the engine runs. */

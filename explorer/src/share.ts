@@ -14,6 +14,8 @@ export interface Shared {
   compare?: boolean;
   /** The changes for B, one `path=value` a line. */
   changes?: string;
+  /** The parameter controls' changes, one `path=value` a line. */
+  params?: string;
   /** The metric of the difference chart. */
   diff?: string;
 }
@@ -63,5 +65,5 @@ function isShared(v: unknown): v is Shared {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   const optional = (k: string, type: string): boolean => o[k] === undefined || typeof o[k] === type;
-  return typeof o.yaml === 'string' && ['scenario', 'agents', 'days', 'seed', 'changes', 'diff'].every((k) => optional(k, 'string')) && optional('compare', 'boolean');
+  return typeof o.yaml === 'string' && ['scenario', 'agents', 'days', 'seed', 'changes', 'params', 'diff'].every((k) => optional(k, 'string')) && optional('compare', 'boolean');
 }

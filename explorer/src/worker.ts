@@ -9,8 +9,9 @@ import { compileScenario } from '../../src/scenario/compile.ts';
 import { formatPath, ScenarioError } from '../../src/scenario/errors.ts';
 import { resolveScenario } from '../../src/scenario/load.ts';
 import { parseScenarioText, type SourceDoc } from '../../src/scenario/source.ts';
+import { Dossier, findSanctioned } from './dossier.ts';
 import { library } from './library.ts';
-import { MAX_SPEED, type FromWorker, type ProblemView, type ToWorker } from './protocol.ts';
+import { MAX_SPEED, type DossierView, type FromWorker, type ProblemView, type ToWorker } from './protocol.ts';
 
 interface Scope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -25,6 +26,8 @@ const FILE = 'scenario.yaml';
 const BATCH_MS = 30;
 
 let driver: LocalDriver | undefined;
+/** The agent followed, if any: its dossier is sent each day. */
+let dossier: Dossier | undefined;
 let running = false;
 let daysPerSecond = MAX_SPEED;
 /** Paced runs: the time and day the current pace started from. */
@@ -55,6 +58,7 @@ function problemsOf(e: unknown, doc: SourceDoc | undefined): ProblemView[] | und
 function load(m: Extract<ToWorker, { type: 'load' }>): void {
   stop();
   driver = undefined;
+  dossier = undefined;
   let doc: SourceDoc | undefined;
   try {
     const t0 = performance.now();
@@ -77,8 +81,14 @@ function advance(days: number, budgetMs = Infinity): void {
   const from = driver.day;
   const t0 = performance.now();
   let left = days;
+  /** The dossier at the batch's end, with the events of all its days. */
+  let latest: DossierView | undefined;
   while (left > 0 && driver.day < driver.world.days) {
     driver.advanceSync(1);
+    if (dossier) {
+      const view = dossier.view(driver.day);
+      latest = { ...view, events: [...(latest?.events ?? []), ...view.events] };
+    }
     left--;
     if (performance.now() - t0 > budgetMs) break;
   }
@@ -87,6 +97,7 @@ function advance(days: number, budgetMs = Infinity): void {
   const w = driver.world.metricWidth;
   const values = driver.series.slice(from * w, to * w);
   post({ type: 'days', from, to, values, computeMs: performance.now() - t0 }, [values.buffer]);
+  if (latest) post({ type: 'dossier', dossier: latest });
 }
 
 function tick(): void {
@@ -118,6 +129,27 @@ function stop(): void {
   timer = undefined;
 }
 
+function watch(agent: number | 'sanctioned' | null): void {
+  dossier = undefined;
+  if (agent === null) return;
+  if (!driver) {
+    post({ type: 'no-dossier', reason: 'run the scenario first' });
+    return;
+  }
+  const world = driver.world;
+  const i = agent === 'sanctioned' ? findSanctioned(world) : agent;
+  if (i === undefined) {
+    post({ type: 'no-dossier', reason: 'nobody is under a sanction or listed yet' });
+    return;
+  }
+  if (!Number.isInteger(i) || i < 0 || i >= world.n) {
+    post({ type: 'no-dossier', reason: `no agent ${i}: agents are 0 to ${world.n - 1}` });
+    return;
+  }
+  dossier = new Dossier(world, i);
+  post({ type: 'dossier', dossier: dossier.view(driver.day) });
+}
+
 scope.onmessage = (e) => {
   const m = e.data;
   switch (m.type) {
@@ -136,6 +168,9 @@ scope.onmessage = (e) => {
     case 'pause':
       stop();
       post({ type: 'paused', day: driver?.day ?? 0 });
+      break;
+    case 'watch':
+      watch(m.agent);
       break;
     case 'step':
       stop();
