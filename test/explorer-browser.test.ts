@@ -273,6 +273,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     expect(await page.getByLabel('Sanctions spill over onto the household').inputValue()).toBe('');
     expect(await page.getByLabel('Court enforcement: grace days before listing').count()).toBe(0);
     const base = await runTo();
+    // Nobody followed: the dossier of the last world is gone.
+    expect(await page.locator('#dossier-body').isHidden()).toBe(true);
     await below.fill('900');
     const raised = await runTo();
     expect(raised).toBeGreaterThan(base);

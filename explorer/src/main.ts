@@ -194,6 +194,7 @@ function load(): void {
   dossierLog = [];
   const agent = num(ui.agent);
   if (agent !== undefined) runA.worker.postMessage({ type: 'watch', agent } satisfies ToWorker);
+  else clearDossier();
   loaded = true;
   finished = false;
   updateExports();
@@ -335,7 +336,7 @@ function showDossier(d: DossierView): void {
       const tr = document.createElement('tr');
       tr.dataset.column = r.name;
       if (r.truth) tr.classList.add('truth');
-      if (keys.has(r.name)) tr.classList.add('key');
+      if (keys.has(r.name)) tr.classList.add('keycol');
       const name = cell('th', r.name, 'row');
       name.title = r.description;
       if (r.truth) name.append(truthTag());
@@ -375,7 +376,16 @@ function showDossier(d: DossierView): void {
   ui.dossierLog.dataset.events = String(dossierLog.length);
 }
 
+function clearDossier(): void {
+  dossierLog = [];
+  dossierAgent = undefined;
+  ui.dossierBody.hidden = true;
+  delete document.body.dataset.dossierDay;
+  ui.dossierNote.textContent = 'Follow one agent day by day: its record, its household, what happens to it.';
+}
+
 function watch(agent: number | 'sanctioned' | null): void {
+  if (agent === null) clearDossier();
   if (!loaded) {
     ui.dossierNote.textContent = agent === null ? '' : 'Run or step the scenario first; the dossier follows from then.';
     return;
