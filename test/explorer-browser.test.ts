@@ -216,13 +216,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
   it('follows an agent in its dossier: its state, its household and what happens to it', async () => {
     await page.getByLabel('Scenario', { exact: true }).selectOption('planning-outline');
     await page.getByLabel('Agents', { exact: true }).fill('3000');
-    await page.getByLabel('Days', { exact: true }).fill('200');
-    await page.getByLabel('Speed').selectOption('250');
+    await page.getByLabel('Days', { exact: true }).fill('300');
+    await page.getByLabel('Speed').selectOption('60');
     await page.getByRole('button', { name: 'Run' }).click();
-    await expect.poll(() => day(page), { timeout: 30_000 }).toBeGreaterThan(120);
+    // Paused once someone is under a sanction, so that the pick finds one.
+    const sanctionedNow = async (): Promise<number> => Number(await page.locator('[data-metric="sanctionedAgents"]').getAttribute('data-last'));
+    await expect.poll(sanctionedNow, { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.locator('#state').textContent()).toBe('paused');
+    const pausedOn = await day(page);
     await page.getByRole('button', { name: 'Pick a sanctioned agent' }).click();
     const dossierDay = async (): Promise<number> => Number(await page.locator('body').getAttribute('data-dossier-day'));
-    await expect.poll(dossierDay, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(dossierDay, { timeout: 10_000 }).toBe(pausedOn);
     const agent = await page.getByLabel('Agent', { exact: true }).inputValue();
     expect(agent).toMatch(/^\d+$/);
     const state = page.locator('#dossier-state');
@@ -239,11 +244,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     expect(await members.count()).toBeGreaterThanOrEqual(0);
     expect(await page.locator('#dossier-household thead th').allTextContents()).toEqual(['Agent', 'acts (truth)', 'violated (truth)', 'score', 'grade', 'listed', 'sanctioned']);
     // It goes on day by day, and the log fills.
-    const first = await dossierDay();
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(dossierDay).toBe(pausedOn + 1);
     await page.getByLabel('Speed').selectOption('0');
+    await page.getByRole('button', { name: 'Run' }).click();
     await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
-    expect(await dossierDay()).toBe(200);
-    expect(first).toBeLessThan(200);
+    expect(await dossierDay()).toBe(300);
     await expect.poll(() => page.locator('#dossier-log').getAttribute('data-events')).not.toBe(null);
     await page.locator('#dossier-title').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${ARTIFACTS}explorer-dossier.png`, fullPage: true });
