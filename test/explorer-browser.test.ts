@@ -250,7 +250,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     await page.getByRole('button', { name: 'Run' }).click();
     await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
     expect(await dossierDay()).toBe(300);
-    await expect.poll(() => page.locator('#dossier-log').getAttribute('data-events')).not.toBe(null);
+    // The log: where it stood when picked (the oldest entry), then what happened since.
+    const log = page.locator('#dossier-log li');
+    expect(await log.last().textContent()).toMatch(new RegExp(`^day ${pausedOn}followed from here: .*(listed|sanctioned: )`));
+    expect(Number(await page.locator('#dossier-log').getAttribute('data-events'))).toBeGreaterThanOrEqual(1);
     await page.locator('#dossier-title').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${ARTIFACTS}explorer-dossier.png`, fullPage: true });
     // Any agent by number, from day 0 of a fresh run.
@@ -259,6 +262,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     await expect.poll(() => page.locator('#dossier-day').textContent()).toBe('0');
     await page.getByRole('button', { name: 'Step' }).click();
     await expect.poll(() => page.locator('#dossier-day').textContent()).toBe('1');
+    expect(await page.locator('#dossier-log li').last().textContent()).toMatch(/^day 0followed from here/);
     expect(await page.getByLabel('Agent', { exact: true }).inputValue()).toBe('5');
     expect(errors).toEqual([]);
   });

@@ -80,7 +80,7 @@ export class Dossier {
   view(day: number): DossierView {
     const w = this.world;
     const now = read(w, this.agent);
-    const events: DossierEvent[] = this.last ? this.compare(day, this.last, now, this.agent, true) : [];
+    const events: DossierEvent[] = this.last ? this.compare(day, this.last, now, this.agent, true) : [this.start(day, now)];
     for (const j of this.members) {
       const v = read(w, j);
       const before = this.lastHousehold.get(j);
@@ -105,6 +105,16 @@ export class Dossier {
       household: this.members.map((j) => ({ agent: j, values: key.map((k) => valueText(w, k, j)) })),
       events,
     };
+  }
+
+  /** The first entry: where the agent stands when it is first followed. */
+  private start(day: number, now: Values): DossierEvent {
+    const parts: string[] = [];
+    if (now.listed) parts.push('listed');
+    if (now.sanctioned) parts.push(`sanctioned: ${bitsNamed(this.world, 'sanctioned', now.sanctioned)}`);
+    if (now.grade !== undefined) parts.push(`grade ${valueOf(this.world, 'grade', now.grade)}`);
+    if (now.score !== undefined) parts.push(`score ${now.score}`);
+    return { day, text: `followed from here${parts.length ? `: ${parts.join('; ')}` : ''}`, truth: false, self: true };
   }
 
   private compare(day: number, a: Values, b: Values, who: number, self: boolean): DossierEvent[] {

@@ -723,6 +723,8 @@ function onMessage(run: Run, m: FromWorker): void {
         requestDraw();
         break;
       }
+      // A new world: the dossier's log starts again (whatever came from the last world came before this).
+      dossierLog = [];
       ui.horizon.textContent = String(m.days);
       ui.population.textContent = m.agents.toLocaleString('en-US');
       ui.day.textContent = '0';
