@@ -89,7 +89,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     await page.getByLabel('Speed').selectOption('60');
     await page.getByRole('button', { name: 'Run' }).click();
     await expect.poll(() => day(page), { timeout: 20_000 }).toBeGreaterThan(10);
-    expect(await points(page, 'listed')).toBeGreaterThan(0);
+    await expect.poll(() => points(page, 'listed')).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => page.locator('#state').textContent()).toBe('paused');
     const paused = await day(page);
@@ -101,11 +101,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     await page.getByLabel('Speed').selectOption('0');
     await page.getByRole('button', { name: 'Run' }).click();
     await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
-    expect(await day(page)).toBe(120);
-    expect(await points(page, 'listed')).toBe(120);
+    // The charts draw on animation frames, which a headless page may run late: poll them.
+    await expect.poll(() => day(page)).toBe(120);
+    await expect.poll(() => points(page, 'listed')).toBe(120);
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect.poll(() => points(page, 'listed')).toBe(0);
-    expect(await day(page)).toBe(0);
+    await expect.poll(() => day(page)).toBe(0);
     expect(errors).toEqual([]);
   });
 
@@ -185,15 +186,16 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     await page.getByLabel(/^Changes for B/).fill('modules.joint-punishment.params.spillover: false');
     await page.getByLabel('Speed').selectOption('0');
     await page.getByRole('button', { name: 'Run' }).click();
-    await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
+    // The page may still say "finished" from the run before: wait for this run's two series too.
     const chart = page.locator('[data-metric="listed"]');
-    expect(await chart.getAttribute('data-points')).toBe('60');
-    expect(await chart.getAttribute('data-points-b')).toBe('60');
+    await expect
+      .poll(async () => [await page.locator('#state').textContent(), await chart.getAttribute('data-points'), await chart.getAttribute('data-points-b')], { timeout: 30_000 })
+      .toEqual(['finished', '60', '60']);
     await page.getByLabel('Metric', { exact: true }).selectOption('collateralDays');
     const diff = page.locator('#diff-chart');
     await expect.poll(() => diff.getAttribute('data-diff-metric')).toBe('collateralDays');
-    expect(await diff.getAttribute('data-points')).toBe('60');
-    expect(Number(await diff.getAttribute('data-max-abs'))).toBeGreaterThan(0);
+    await expect.poll(() => diff.getAttribute('data-points')).toBe('60');
+    await expect.poll(async () => Number(await diff.getAttribute('data-max-abs'))).toBeGreaterThan(0);
     // Spillover only moves the household's sanctions: the listings themselves are the same in A and B.
     await page.getByLabel('Metric', { exact: true }).selectOption('listed');
     await expect.poll(() => diff.getAttribute('data-max-abs')).toBe('0');
@@ -308,6 +310,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
   });
 
   it('measures the engine in the page', async () => {
+    // One engine: a Compare left on by a failed test above would halve the rate and mislead.
+    await page.getByLabel('Compare', { exact: true }).uncheck();
     const rates: Record<string, number> = {};
     for (const [name, agents] of [['rm1', 100_000], ['planning-outline', 100_000]] as const) {
       await page.getByLabel('Scenario', { exact: true }).selectOption(name);

@@ -1,6 +1,6 @@
 import type { Driver } from '../core/engine/driver.ts';
 import { summarize, stateHash, type MetricValue } from '../core/engine/results.ts';
-import { bytesPerAgent } from '../core/engine/world.ts';
+import { bytesPerAgent, type World } from '../core/engine/world.ts';
 import { auditIndicators, metricReader, type Indicator } from '../metrics/audit.ts';
 import { groupBurdens, type GroupBurden } from '../metrics/burden.ts';
 import { pairedEffects, type PairedEffect } from '../metrics/paired.ts';
@@ -36,7 +36,6 @@ export interface Audit {
 export function runDocument(s: Scenario, driver: Driver, info: { version: string; threads: number; seconds: number }, twin?: Driver): RunDocument {
   const world = driver.world;
   const { totals, daily } = summarize(world, driver.series, driver.day, s.output.metrics);
-  const hashed = s.output.stateHash.length ? s.output.stateHash : Object.keys(world.columns);
   const audit: Audit = { indicators: auditIndicators(world, driver.series, driver.day), byGroup: groupBurdens(world, driver.series, driver.day) };
   const cf = s.audit.counterfactual;
   if (twin && cf) {
@@ -50,7 +49,7 @@ export function runDocument(s: Scenario, driver: Driver, info: { version: string
     n: world.n,
     days: driver.day,
     seed: world.seed.toString(),
-    stateHash: stateHash(world, hashed),
+    stateHash: runStateHash(s, world),
     totals,
     daily,
     run: {
@@ -60,6 +59,11 @@ export function runDocument(s: Scenario, driver: Driver, info: { version: string
     },
     audit,
   };
+}
+
+/** The state hash a run reports: over the scenario's `output.stateHash` columns, or every column. */
+export function runStateHash(s: Scenario, world: World): string {
+  return stateHash(world, s.output.stateHash.length ? s.output.stateHash : Object.keys(world.columns));
 }
 
 /** The daily series as CSV: one row per day, one column per metric (a histogram: one per bin). */

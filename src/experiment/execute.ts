@@ -1,4 +1,5 @@
-import { runDocument } from '../cli/report.ts';
+import { runStateHash } from '../cli/report.ts';
+import { auditIndicators } from '../metrics/audit.ts';
 import { summarize } from '../core/engine/results.ts';
 import { simulate } from '../host/node/simulate.ts';
 import type { Plugins } from '../host/node/plugins.ts';
@@ -31,9 +32,9 @@ export async function executeRun(scenario: Scenario, threads: number, warmup?: W
   }
   const driver = await simulate(scenario, { threads, plugins, from });
   const seconds = (performance.now() - started) / 1000;
-  const doc = runDocument(scenario, driver, { version: '', threads, seconds });
   // Every metric, not only those the scenario's output section selects for its JSON document.
   const all = summarize(driver.world, driver.series, driver.day);
+  const days = driver.day;
   const summary: Record<string, number> = {};
   const names: string[] = [];
   const columns: (readonly number[])[] = [];
@@ -53,8 +54,8 @@ export async function executeRun(scenario: Scenario, threads: number, warmup?: W
       });
     }
   }
-  for (const i of doc.audit.indicators) if (i.value !== null && Number.isFinite(i.value)) summary[i.name] = i.value;
-  const values = new Array<number>(doc.days * names.length);
-  for (let d = 0; d < doc.days; d++) for (let k = 0; k < names.length; k++) values[d * names.length + k] = columns[k]![d]!;
-  return { stateHash: doc.stateHash, days: doc.days, threads, seconds, summary, series: { names, values } };
+  for (const i of auditIndicators(world, driver.series, days)) if (i.value !== null && Number.isFinite(i.value)) summary[i.name] = i.value;
+  const values = new Array<number>(days * names.length);
+  for (let d = 0; d < days; d++) for (let k = 0; k < names.length; k++) values[d * names.length + k] = columns[k]![d]!;
+  return { stateHash: runStateHash(scenario, world), days: days, threads, seconds, summary, series: { names, values } };
 }
