@@ -1,72 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, day, hasChromium, openExplorer, points, type Session } from './explorer-page.ts';
 
-// End to end: `sclab explore` serves the built explorer (npm test builds first), and headless Chromium
-// drives it. No browser is downloaded: Debian's chromium is used, as in report-browser.test.ts.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const rm1 = readFileSync(new URL('../src/scenarios/library/rm1.yaml', import.meta.url), 'utf8');
 
-/** Starts `sclab explore --port 0` and resolves with the address it prints. */
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, 'explore', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no address printed in 15 s: ${out}${err}`)), 15_000);
-    child.stdout.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /explorer: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sclab explore exited (${code}): ${out}${err}`));
-    });
-  });
-}
-
-const points = async (page: Page, metric: string): Promise<number> => Number(await page.locator(`[data-metric="${metric}"]`).getAttribute('data-points'));
-const day = async (page: Page): Promise<number> => Number(await page.locator('#day').textContent());
-
 describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => {
-  let server: { child: ChildProcess; url: string } | undefined;
-  let browser: Browser | undefined;
-  const errors: string[] = [];
+  let session: Session | undefined;
+  let server: Session['server'] | undefined;
+  let errors: string[] = [];
   let page: Page;
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`Chromium is missing at ${CHROMIUM}; CI must install it (apt-get install chromium) to test the explorer.`);
-    if (!existsSync(main)) throw new Error('dist/cli/main.js is missing: run npm run build first');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1500, height: 1000 }, acceptDownloads: true })).newPage();
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-    });
-    page.on('request', (req) => {
-      if (!req.url().startsWith(server!.url) && !req.url().startsWith('data:') && !req.url().startsWith('blob:')) errors.push(`outside request: ${req.url()}`);
-    });
+    session = await openExplorer();
+    ({ server, page, errors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
+    await session?.close();
   });
 
   it('serves the page cross-origin isolated, with the built-in scenarios', async () => {
