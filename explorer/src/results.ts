@@ -198,14 +198,30 @@ function titled(cls: string, title: string, note: string): HTMLElement {
   return section;
 }
 
+/** Above this many rows a table starts folded: a sensitivity design's points matter little one by one. */
+const MANY_ROWS = 12;
+
+function folded(box: HTMLElement, rows: number): HTMLElement {
+  if (rows <= MANY_ROWS) return box;
+  const d = el('details', undefined, 'many');
+  d.append(el('summary', `${box.getAttribute('aria-label') ?? ''}: ${rows} rows`), box);
+  return d;
+}
+
 function summaries(r: ExperimentResults): HTMLElement[] {
   if (!r.summaries.length) return [];
   const section = titled('outputs', 'Outputs at the end of the runs', 'Mean over replicates with its 95% interval; differences are of runs with the same seed, each arm less the reference arm. A difference whose interval excludes 0 is marked.');
   for (const s of r.summaries) {
     const tables = el('div', undefined, 'tables');
-    tables.append(table(`${s.metric} by arm`, ['Group', 'n', 'Mean', '95% interval'], s.groups, 'summary', s.metric));
+    tables.append(folded(table(`${s.metric} by arm`, ['Group', 'n', 'Mean', '95% interval'], s.groups, 'summary', s.metric), s.groups.length));
     for (const e of r.effects.filter((x) => x.metric === s.metric)) {
-      tables.append(table(`${s.metric}: paired difference`, [e.contrast, 'n', 'Mean', '95% interval'], e.rows, 'difference', s.metric));
+      const head = [e.contrast, 'n', 'Mean', '95% interval'];
+      const overall = e.rows.filter((x) => x.label === 'all points');
+      const perPoint = e.rows.filter((x) => x.label !== 'all points');
+      if (overall.length && perPoint.length > MANY_ROWS) {
+        tables.append(table(`${s.metric}: paired difference over all points`, head, overall, 'difference', s.metric));
+        tables.append(folded(table(`${s.metric}: paired difference per point`, head, perPoint, 'difference', s.metric), perPoint.length));
+      } else tables.append(table(`${s.metric}: paired difference`, head, e.rows, 'difference', s.metric));
     }
     const block = el('div', undefined, 'output');
     block.append(el('h4', s.metric), tables);
@@ -225,40 +241,63 @@ function charts(r: ExperimentResults): HTMLElement[] {
   // The grid must be in the page before uPlot measures it.
   queueMicrotask(() => {
     for (const s of r.series) {
+      const groups = styled(s.groups, r.arms);
       const fig = el('figure', undefined, 'chart');
       fig.dataset.series = s.metric;
       const head = el('div', undefined, 'chart-head');
       head.append(el('h4', s.metric));
-      const key = el('span', undefined, 'bandkey');
-      key.setAttribute('aria-label', 'Key');
-      s.groups.forEach((g, k) => {
+      const key = el('div', undefined, 'bandkey');
+      for (const g of groups) {
         const item = el('span', g.label);
-        item.style.setProperty('--c', PALETTE[k % PALETTE.length]!);
+        item.style.setProperty('--c', g.color);
+        item.style.setProperty('--s', g.keyStyle);
         key.append(item);
-      });
-      head.append(key);
+      }
       const box = el('div', undefined, 'plot');
-      fig.append(head, el('p', s.description ?? ''), box);
-      fig.setAttribute('aria-label', `${s.metric} by day, ${s.groups.map((g) => g.label).join(', ')}, with 95% bands`);
+      fig.append(head, key, el('p', s.description ?? ''), box);
+      fig.setAttribute('aria-label', `${s.metric} by day, ${groups.map((g) => g.label).join(', ')}, with 95% bands`);
       grid.append(fig);
-      plots.push({ plot: bandPlot(box, fig, s.groups), box });
+      plots.push({ plot: bandPlot(box, fig, groups), box });
     }
   });
   return [section];
 }
 
-function bandPlot(box: HTMLElement, fig: HTMLElement, groups: ExperimentResults['series'][number]['groups']): uPlot {
+type Group = ExperimentResults['series'][number]['groups'][number];
+type Styled = Group & { color: string; dash?: number[]; keyStyle: string };
+
+/** Dashes for the points of one arm (a line per arm and point for designs of a few points). */
+const DASHES: { dash?: number[]; keyStyle: string }[] = [{ keyStyle: 'solid' }, { dash: [6, 3], keyStyle: 'dashed' }, { dash: [2, 3], keyStyle: 'dotted' }, { dash: [10, 3, 2, 3], keyStyle: 'double' }];
+
+/**
+ * The groups in the experiment's order of arms, each arm in its colour (the same order as the
+ * tables), its points told apart by dashes. A group's label is `arm` or `arm @ point`.
+ */
+function styled(groups: Group[], arms: string[]): Styled[] {
+  const armOf = (g: Group): number => arms.indexOf(g.label.split(' @ ')[0]!);
+  const seen = new Map<number, number>();
+  return [...groups]
+    .sort((a, b) => armOf(a) - armOf(b))
+    .map((g) => {
+      const arm = armOf(g);
+      const k = seen.get(arm) ?? 0;
+      seen.set(arm, k + 1);
+      return { ...g, color: PALETTE[Math.max(0, arm) % PALETTE.length]!, ...DASHES[k % DASHES.length]! };
+    });
+}
+
+function bandPlot(box: HTMLElement, fig: HTMLElement, groups: Styled[]): uPlot {
   const days = groups[0]?.band.day ?? [];
   const series: uPlot.Series[] = [{}];
   const bands: uPlot.Band[] = [];
   const data: (number | null)[][] = [days.map((d) => d + 1)];
-  groups.forEach((g, k) => {
-    const c = PALETTE[k % PALETTE.length]!;
+  for (const g of groups) {
     const at = series.length;
-    series.push({ label: g.label, stroke: c, width: 1.6 }, { label: `${g.label} upper`, stroke: 'transparent', width: 0, points: { show: false } }, { label: `${g.label} lower`, stroke: 'transparent', width: 0, points: { show: false } });
+    const edge: uPlot.Series = { stroke: 'transparent', width: 0, points: { show: false } };
+    series.push({ label: g.label, stroke: g.color, width: 1.6, ...(g.dash ? { dash: g.dash } : {}) }, { ...edge, label: `${g.label} upper` }, { ...edge, label: `${g.label} lower` });
     data.push(g.band.mean, g.band.hi, g.band.lo);
-    bands.push({ series: [at + 1, at + 2], fill: c + BAND_ALPHA });
-  });
+    bands.push({ series: [at + 1, at + 2], fill: g.color + BAND_ALPHA });
+  }
   return new uPlot(
     {
       width: Math.max(280, box.clientWidth),
