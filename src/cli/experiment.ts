@@ -20,7 +20,8 @@ const count = (what: string) => (text: string) => {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 4096) throw new InvalidArgumentError(`expected ${what}, an integer in [1, 4096], found "${text}"`);
   return Number(text);
 };
-const storeOption = (): Option => new Option('--store <file>', 'the result store').default(process.env.SCLAB_STORE ?? DEFAULT_STORE);
+/** --store: the result store, SCLAB_STORE or the project's default; every command that reads or writes it uses this. */
+export const storeOption = (): Option => new Option('--store <file>', 'the result store').default(process.env.SCLAB_STORE ?? DEFAULT_STORE);
 const queueUrl = (text: string): URL => {
   try {
     return parseQueueUrl(text);

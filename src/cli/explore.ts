@@ -4,6 +4,8 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storeOption } from './experiment.ts';
+import { storeApi, type ApiAnswer } from './explore-api.ts';
 import { stopOnSignals } from './signals.ts';
 
 /** The built explorer (vite build explorer), beside the compiled CLI: dist/explorer. */
@@ -37,11 +39,21 @@ const HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
-/** Serves the files under `root` (index.html for `/`) on 127.0.0.1 only. */
-export function serveExplorer(root: string, port: number): Promise<Server> {
+/**
+ * Serves the files under `root` (index.html for `/`) on 127.0.0.1 only, and, given `api`, its JSON
+ * answers under /api/ (read-only: only GET and HEAD, like the files).
+ */
+export function serveExplorer(root: string, port: number, api?: (path: string) => Promise<ApiAnswer>): Promise<Server> {
   const server = createServer((req, res) => {
+    const isApi = /^\/api(\/|$)/.test(req.url ?? '');
     const fail = (status: number, text: string): void => {
+      if (isApi) return json({ status, body: { error: text } });
       res.writeHead(status, { ...HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }).end(text + '\n');
+    };
+    const json = (a: ApiAnswer): void => {
+      const body = JSON.stringify(a.body);
+      res.writeHead(a.status, { ...HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), ...(a.status === 405 ? { Allow: 'GET, HEAD' } : {}) });
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'method not allowed');
     let path: string;
@@ -49,6 +61,11 @@ export function serveExplorer(root: string, port: number): Promise<Server> {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     } catch {
       return fail(400, 'bad request');
+    }
+    if (isApi) {
+      if (!api) return fail(404, 'no API here');
+      void api(path).then(json, (e: unknown) => json({ status: 500, body: { error: e instanceof Error ? e.message : String(e) } }));
+      return;
     }
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(root, path));
@@ -83,11 +100,12 @@ const port = (text: string): number => {
 export function exploreCommand(cli: Command): void {
   cli
     .command('explore')
-    .description('serve the explorer (run and watch scenarios in a browser) on 127.0.0.1 and print its address')
+    .description('serve the explorer (run and watch scenarios, browse the result store) in a browser on 127.0.0.1 and print its address')
     .option('--port <n>', 'port to listen on (0: any free port)', port, 0)
-    .action(async (o: { port: number }) => {
+    .addOption(storeOption())
+    .action(async (o: { port: number; store: string }) => {
       if (!existsSync(join(ROOT, 'index.html'))) throw new Error(`the explorer is not built (no ${ROOT}index.html): run npm run build`);
-      const server = await serveExplorer(ROOT, o.port);
+      const server = await serveExplorer(ROOT, o.port, storeApi(o.store));
       const address = server.address();
       const bound = typeof address === 'object' && address ? address.port : o.port;
       process.stdout.write(`explorer: http://127.0.0.1:${bound}/\n`);

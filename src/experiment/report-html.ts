@@ -2,6 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { writeAllAtomic } from '../cli/files.ts';
+import { fmtNum } from './format.ts';
+
+export { fmtNum };
 
 /**
  * The experiment report: one self-contained HTML file (no network) with the ECharts library and the
@@ -73,16 +76,6 @@ export function escapeScript(s: string): string {
 /** JSON safe inside <script type="application/json">: every '<' escaped. */
 function jsonForScript(v: unknown): string {
   return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-/** A number with 4 significant digits, no trailing zeros; exponent for very large or small. */
-export function fmtNum(x: number | null | undefined): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '–';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  const s = a >= 1e6 || a < 1e-3 ? x.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e') : String(Number(x.toPrecision(4)));
-  return s.replace(/^-/, '−');
 }
 
 /** An ISO time as 'YYYY-MM-DD HH:MM UTC'; other text as it is. */
