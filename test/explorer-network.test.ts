@@ -103,14 +103,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer network view', () => 
     await expect.poll(() => page.getByLabel('Agent', { exact: true }).inputValue(), { timeout: 10_000 }).toBe(next);
   });
 
-  it('re-samples on one layer, records small frame times, and looks calm', async () => {
+  it('re-samples on one layer and around a sanctioned agent, and looks calm', async () => {
     await page.getByLabel('Layer').selectOption('contacts');
     await expect.poll(() => page.locator('#network-summary').textContent(), { timeout: 10_000 }).toMatch(/on the contacts layer/);
     await expect.poll(attr(page, 'data-settled'), { timeout: 30_000 }).toBe('true');
     await page.getByLabel('Layer').selectOption('');
     await page.getByLabel('Hops').selectOption('4');
     await expect.poll(() => page.locator('#network-summary').textContent(), { timeout: 10_000 }).toMatch(/within 4 hops .* on all layers/);
+    // The dossier picks someone under a sanction: the network centres on them too.
+    await page.getByRole('button', { name: 'Pick a sanctioned agent' }).click();
+    await expect.poll(async () => (await attr(page, 'data-focal')()) === (await page.getByLabel('Agent', { exact: true }).inputValue()), { timeout: 10_000 }).toBe(true);
     await expect.poll(attr(page, 'data-settled'), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => page.locator('#network-summary').textContent()).toMatch(/\d+ listed/);
     const frame = await num(page, 'data-frame-ms')();
     const max = await num(page, 'data-frame-max-ms')();
     // A layout frame (ticks and a draw) takes a few milliseconds; generous for a shared CI machine.
@@ -118,8 +122,36 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer network view', () => 
     expect(frame).toBeLessThan(25);
     console.log(`network view: ${await num(page, 'data-nodes')()} nodes, ${await num(page, 'data-edges')()} edges; layout frame mean ${frame} ms, max ${max} ms`);
     await page.locator('.network').scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
     await page.locator('.network').screenshot({ path: `${ARTIFACTS}explorer-network.png` });
     expect(session!.errors).toEqual([]);
+  });
+
+  it('only recolours while a scenario runs, without laying out again', async () => {
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => day(page)).toBe(0);
+    await expect.poll(attr(page, 'data-settled'), { timeout: 30_000 }).toBe('true');
+    const settled = await attr(page, 'data-layout')();
+    await page.getByLabel('Speed').selectOption('60');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(num(page, 'data-coloured-day'), { timeout: 20_000 }).toBeGreaterThan(30);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.locator('#state').textContent()).toBe('paused');
+    expect(await attr(page, 'data-layout')()).toBe(settled);
+    const draw = await num(page, 'data-draw-ms')();
+    console.log(`network view while running: colour redraw mean ${draw} ms, max ${await num(page, 'data-draw-max-ms')()} ms`);
+    expect(draw).toBeGreaterThan(0);
+    expect(draw).toBeLessThan(15);
+  });
+
+  it('jumps to the settled layout under reduced motion', async () => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.getByLabel('Hops').selectOption('2');
+    await expect.poll(() => page.locator('#network-summary').textContent(), { timeout: 10_000 }).toMatch(/within 2 hops/);
+    await expect.poll(attr(page, 'data-settled')).toBe('true');
+    // No animated frames: the layout ran to its end before the first draw.
+    expect(await attr(page, 'data-frame-ms')()).toBeNull();
+    await page.emulateMedia({ reducedMotion: null });
   });
 
   it('fits a phone-width screen', async () => {

@@ -13,7 +13,7 @@ const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 const GRADE_STOPS = ['#2166ac', '#92c5de', '#f4a582', '#b2182b'];
 /** Before the first state, and agents outside the score. */
 const NONE = '#dde2e8';
-const EDGE_COLOURS = ['rgba(90, 108, 130, 0.30)', 'rgba(40, 140, 110, 0.40)', 'rgba(120, 90, 170, 0.40)'];
+const EDGE_COLOURS = ['rgba(90, 108, 130, 0.32)', 'rgba(40, 140, 110, 0.40)', 'rgba(120, 90, 170, 0.40)'];
 const HOUSEHOLD_EDGE = 'rgba(168, 100, 40, 0.70)';
 
 /** A colour at t in [0, 1] along stops, interpolated in sRGB (fine between neighbouring stops). */
@@ -41,8 +41,10 @@ export function colourOf(by: ColourBy, sample: NeighbourhoodSample, state: Neigh
   return STATUS_COLOURS[state.status[k]!] ?? NONE;
 }
 
-export function edgeColour(layer: string, index: number): string {
-  return layer === 'household' ? HOUSEHOLD_EDGE : EDGE_COLOURS[index % EDGE_COLOURS.length]!;
+/** Each layer's edge colour: the household warm, the others from the quiet grey on. */
+export function edgeColours(layers: readonly string[]): string[] {
+  let other = 0;
+  return layers.map((name) => (name === 'household' ? HOUSEHOLD_EDGE : EDGE_COLOURS[other++ % EDGE_COLOURS.length]!));
 }
 
 function key(colour: string, text: string, kind: 'dot' | 'line' = 'dot'): HTMLElement {
@@ -75,8 +77,9 @@ export function legendOf(by: ColourBy, sample: NeighbourhoodSample, state: Neigh
     STATUSES.forEach((name, k) => out.push(key(STATUS_COLOURS[k]!, name)));
   }
   const used = new Set(sample.edgeLayer);
+  const colours = edgeColours(sample.layers);
   sample.layers.forEach((name, l) => {
-    if (used.has(l)) out.push(key(edgeColour(name, l), `${name} tie`, 'line'));
+    if (used.has(l)) out.push(key(colours[l]!, `${name} tie`, 'line'));
   });
   return out;
 }

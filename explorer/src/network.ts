@@ -5,16 +5,30 @@
  * dossier and centres the sample on it.
  */
 import { ForceLayout } from './layout.ts';
-import { colourOf, edgeColour, legendOf, type ColourBy } from './network-colours.ts';
+import { colourOf, edgeColours, legendOf, type ColourBy } from './network-colours.ts';
 import { STATUSES, type FromWorker, type NeighbourhoodSample, type NeighbourhoodState, type ToWorker } from './protocol.ts';
 
 /** Agents sampled at most: a pairwise layout stays under a millisecond a tick. */
 const CAP = 240;
 /** Rest lengths: a household sits tight, other ties further out. */
-const HOUSEHOLD_LENGTH = 14;
+const HOUSEHOLD_LENGTH = 18;
 const TIE_LENGTH = 34;
 /** Time a frame may spend on layout ticks before it draws. */
 const TICK_BUDGET_MS = 6;
+
+/** The transform that fits the layout's extent into w x h, never magnified past 2.5 (a household alone stays small). */
+function fit(x: Float32Array, y: Float32Array, w: number, h: number): { ox: number; oy: number; scale: number } {
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let k = 0; k < x.length; k++) {
+    x0 = Math.min(x0, x[k]!);
+    x1 = Math.max(x1, x[k]!);
+    y0 = Math.min(y0, y[k]!);
+    y1 = Math.max(y1, y[k]!);
+  }
+  const pad = 16;
+  const scale = Math.min(2.5, (w - 2 * pad) / Math.max(1, x1 - x0), (h - 2 * pad) / Math.max(1, y1 - y0));
+  return { scale, ox: w / 2 - ((x0 + x1) / 2) * scale, oy: h / 2 - ((y0 + y1) / 2) * scale };
+}
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -47,7 +61,11 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
   let frame = 0;
   /** Screen transform: x_screen = ox + x * scale (CSS pixels). */
   let view = { ox: 0, oy: 0, scale: 1 };
+  /** The settled layout's edges, drawn once: as days go by only the dots are drawn again. */
+  let edgeCache: HTMLCanvasElement | undefined;
+  /** Layout frames (ticks and a draw) and colour-only draws since the sample, for data-* readings. */
   const timing = { frames: 0, total: 0, max: 0 };
+  const draws = { n: 0, total: 0, max: 0 };
 
   /** The agent last asked for, so that the dossier's answer to the same click asks nothing more. */
   let asked: number | undefined;
@@ -100,6 +118,7 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
     const household = sample.layers.indexOf('household');
     const length = Float32Array.from(sample.edgeLayer, (l) => (l === household ? HOUSEHOLD_LENGTH : TIE_LENGTH));
     shown = { sample, layout: new ForceLayout(sample.edges, length, sample.hops) };
+    edgeCache = undefined;
     // Followed from the keyboard: the focus lands on the new centre.
     active = document.activeElement === canvas ? 0 : undefined;
     tip.hidden = true;
@@ -107,8 +126,9 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
     for (const o of colourPick.options) o.disabled = (o.value === 'score' && !sample.score) || (o.value === 'grade' && !sample.grades);
     if (colourPick.selectedOptions[0]?.disabled) colourPick.value = 'status';
     Object.assign(canvas.dataset, { nodes: String(sample.agents.length), edges: String(sample.edges.length / 2), focal: String(sample.focal), settled: 'false' });
-    delete canvas.dataset.layout;
+    for (const k of ['layout', 'frameMs', 'frameMaxMs', 'drawMs', 'drawMaxMs']) delete canvas.dataset[k];
     Object.assign(timing, { frames: 0, total: 0, max: 0 });
+    Object.assign(draws, { n: 0, total: 0, max: 0 });
     followButton.disabled = false;
     followButton.textContent = `Follow the focal agent (#${sample.focal})`;
     if (still.matches) shown.layout.settle();
@@ -147,7 +167,14 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
     }
     const t0 = performance.now();
     paint();
-    canvas.dataset.drawMs = (performance.now() - t0).toFixed(2);
+    const ms = performance.now() - t0;
+    draws.n++;
+    draws.total += ms;
+    draws.max = Math.max(draws.max, ms);
+    canvas.dataset.drawMs = (draws.total / draws.n).toFixed(2);
+    canvas.dataset.drawMaxMs = draws.max.toFixed(2);
+    // Settled without animating (reduced motion): the same end as an animated layout's.
+    if (canvas.dataset.settled !== 'true') settled();
   }
 
   function animate(): void {
@@ -188,6 +215,7 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
     canvas.style.height = `${h}px`;
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
+    edgeCache = undefined;
     if (shown) {
       paint();
       exposeLayout();
@@ -204,53 +232,78 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
     const dpr = devicePixelRatio || 1;
     const w = canvas.width / dpr;
     const h = canvas.height / dpr;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    // Fit the layout's extent into the canvas, never magnified past 2.5 (a household alone stays small).
-    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    for (let k = 0; k < x.length; k++) {
-      x0 = Math.min(x0, x[k]!);
-      x1 = Math.max(x1, x[k]!);
-      y0 = Math.min(y0, y[k]!);
-      y1 = Math.max(y1, y[k]!);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    // Settled, the view and the edges are fixed: the edges come from a picture taken once.
+    if (layout.settled && edgeCache) ctx.drawImage(edgeCache, 0, 0);
+    else {
+      view = fit(x, y, w, h);
+      if (layout.settled) {
+        edgeCache = document.createElement('canvas');
+        edgeCache.width = canvas.width;
+        edgeCache.height = canvas.height;
+        const g = edgeCache.getContext('2d')!;
+        g.setTransform(dpr, 0, 0, dpr, 0, 0);
+        strokeEdges(g, sample, x, y);
+        ctx.drawImage(edgeCache, 0, 0);
+      } else {
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        strokeEdges(ctx, sample, x, y);
+      }
     }
-    const pad = 16;
-    const scale = Math.min(2.5, (w - 2 * pad) / Math.max(1, x1 - x0), (h - 2 * pad) / Math.max(1, y1 - y0));
-    view = { scale, ox: w / 2 - ((x0 + x1) / 2) * scale, oy: h / 2 - ((y0 + y1) / 2) * scale };
-    const sx = (k: number): number => view.ox + x[k]! * scale;
-    const sy = (k: number): number => view.oy + y[k]! * scale;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const sx = (k: number): number => view.ox + x[k]! * view.scale;
+    const sy = (k: number): number => view.oy + y[k]! * view.scale;
 
-    // Edges, one path per layer.
+    // Nodes, one path per colour (a handful of fills, not one per node); grey until the first state.
+    const r = radius();
+    const by = colourPick.value as ColourBy;
+    const groups = new Map<string, number[]>();
+    for (let k = 1; k < x.length; k++) {
+      const c = colourOf(by, sample, state, k);
+      const g = groups.get(c);
+      if (g) g.push(k);
+      else groups.set(c, [k]);
+    }
     ctx.lineWidth = 1;
-    sample.layers.forEach((_, l) => {
+    ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+    for (const [colour, ks] of groups) {
       ctx.beginPath();
+      for (const k of ks) {
+        ctx.moveTo(sx(k) + r, sy(k));
+        ctx.arc(sx(k), sy(k), r, 0, 2 * Math.PI);
+      }
+      ctx.fillStyle = colour;
+      ctx.fill();
+      ctx.stroke();
+    }
+    // The focal agent larger and ringed, on top; the active node ringed in the focus colour.
+    ctx.beginPath();
+    ctx.arc(sx(0), sy(0), r + 2, 0, 2 * Math.PI);
+    ctx.fillStyle = colourOf(by, sample, state, 0);
+    ctx.fill();
+    ring(sx(0), sy(0), r + 4, '#1d2733', 2);
+    if (active !== undefined) ring(sx(active), sy(active), r + 4, '#0b63c4', 2.5);
+    canvas.dataset.colouredBy = by;
+  }
+
+  /** Edges, one path per layer; the household's short ties thicker, to show between the dots. */
+  function strokeEdges(g: CanvasRenderingContext2D, sample: NeighbourhoodSample, x: Float32Array, y: Float32Array): void {
+    const colours = edgeColours(sample.layers);
+    const { ox, oy, scale } = view;
+    sample.layers.forEach((name, l) => {
+      g.lineWidth = name === 'household' ? 2.5 : 1;
+      g.beginPath();
       for (let e = 0; e < sample.edgeLayer.length; e++) {
         if (sample.edgeLayer[e] !== l) continue;
         const a = sample.edges[2 * e]!;
         const b = sample.edges[2 * e + 1]!;
-        ctx.moveTo(sx(a), sy(a));
-        ctx.lineTo(sx(b), sy(b));
+        g.moveTo(ox + x[a]! * scale, oy + y[a]! * scale);
+        g.lineTo(ox + x[b]! * scale, oy + y[b]! * scale);
       }
-      ctx.strokeStyle = edgeColour(sample.layers[l]!, l);
-      ctx.stroke();
+      g.strokeStyle = colours[l]!;
+      g.stroke();
     });
-
-    // Nodes, coloured by the chosen attribute; grey until the first state arrives.
-    const r = radius();
-    const by = colourPick.value as ColourBy;
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = 'rgba(255,255,255,0.9)';
-    for (let k = x.length - 1; k >= 0; k--) {
-      ctx.beginPath();
-      ctx.arc(sx(k), sy(k), k === 0 ? r + 2 : r, 0, 2 * Math.PI);
-      ctx.fillStyle = colourOf(by, sample, state, k);
-      ctx.fill();
-      ctx.stroke();
-    }
-    // The focal agent ringed; the active node ringed in the focus colour.
-    ring(sx(0), sy(0), r + 4, '#1d2733', 2);
-    if (active !== undefined) ring(sx(active), sy(active), r + 4, '#0b63c4', 2.5);
-    canvas.dataset.colouredBy = by;
   }
 
   function ring(cx: number, cy: number, r: number, colour: string, width: number): void {
