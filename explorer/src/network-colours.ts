@@ -8,7 +8,7 @@ import { STATUSES, type NeighbourhoodSample, type NeighbourhoodState } from './p
 export type ColourBy = 'status' | 'score' | 'grade';
 
 /** By status code: clear, listed, sanctioned, punished for family. */
-const STATUS_COLOURS = ['#c3ccd6', '#b2182b', '#e08214', '#7b3fa8'];
+const STATUS_COLOURS = ['#b1bbc6', '#b2182b', '#e08214', '#7b3fa8'];
 const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 const GRADE_STOPS = ['#2166ac', '#92c5de', '#f4a582', '#b2182b'];
 /** Before the first state, and agents outside the score. */

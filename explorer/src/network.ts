@@ -238,7 +238,8 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
   }
   new ResizeObserver(resize).observe(box);
 
-  const radius = (): number => Math.max(3.5, Math.min(6.5, canvas.clientWidth / 110));
+  /** Dots big enough for a finger on a phone, not crowding on a wide screen. */
+  const radius = (): number => Math.max(4.5, Math.min(6.5, canvas.clientWidth / 110));
 
   function paint(): void {
     if (!shown) return;
