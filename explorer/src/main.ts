@@ -4,6 +4,7 @@ import './styles.css';
 import { parse } from 'yaml';
 import { chartPng, download, seriesCsv, type SeriesView } from './export.ts';
 import { texts } from './library.ts';
+import { attachNetwork } from './network.ts';
 import { paramsIn, type ParamControl } from './params.ts';
 import type { DossierView, FromWorker, MetricView, ProblemView, ToWorker } from './protocol.ts';
 import { decodeShared, encodeShared, type Shared } from './share.ts';
@@ -395,6 +396,8 @@ function watch(agent: number | 'sanctioned' | null): void {
 
 ui.agent.addEventListener('change', () => watch(num(ui.agent) ?? null));
 ui.pickSanctioned.addEventListener('click', () => watch('sanctioned'));
+// The network view samples around run A's agents; clicking one follows it here.
+attachNetwork(runA.worker, watch);
 
 // ---- the YAML editor: line numbers, marked lines, problems ----
 

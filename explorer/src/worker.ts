@@ -11,6 +11,7 @@ import { resolveScenario } from '../../src/scenario/load.ts';
 import { parseScenarioText, type SourceDoc } from '../../src/scenario/source.ts';
 import { Dossier, findSanctioned } from './dossier.ts';
 import { library } from './library.ts';
+import { focalAgent, Neighbourhood } from './neighbourhood.ts';
 import { MAX_SPEED, type DossierView, type FromWorker, type ProblemView, type ToWorker } from './protocol.ts';
 
 interface Scope {
@@ -28,6 +29,8 @@ const BATCH_MS = 30;
 let driver: LocalDriver | undefined;
 /** The agent followed, if any: its dossier is sent each day. */
 let dossier: Dossier | undefined;
+/** The neighbourhood the page's network view shows, if any: its state is sent with each batch. */
+let hood: Neighbourhood | undefined;
 let running = false;
 let daysPerSecond = MAX_SPEED;
 /** Paced runs: the time and day the current pace started from. */
@@ -59,6 +62,7 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
   stop();
   driver = undefined;
   dossier = undefined;
+  hood = undefined;
   let doc: SourceDoc | undefined;
   try {
     const t0 = performance.now();
@@ -98,6 +102,23 @@ function advance(days: number, budgetMs = Infinity): void {
   const values = driver.series.slice(from * w, to * w);
   post({ type: 'days', from, to, values, computeMs: performance.now() - t0 }, [values.buffer]);
   if (latest) post({ type: 'dossier', dossier: latest });
+  if (hood) postHood(hood);
+}
+
+function postHood(h: Neighbourhood): void {
+  const state = h.state(driver!.day);
+  post({ type: 'neighbourhood-state', state }, Neighbourhood.transfers(state));
+}
+
+function sampleNeighbourhood(m: Extract<ToWorker, { type: 'neighbourhood' }>): void {
+  if (!driver) return;
+  const world = driver.world;
+  const layer = m.layer !== undefined && world.layers[m.layer] ? m.layer : undefined;
+  const agent = m.agent !== undefined && Number.isInteger(m.agent) && m.agent >= 0 && m.agent < world.n ? m.agent : focalAgent(world, dossier?.agent);
+  hood = new Neighbourhood(world, agent, layer, m.hops, m.cap);
+  // Copies: the sample stays here to be read again each batch.
+  post({ type: 'neighbourhood', sample: hood.sample });
+  postHood(hood);
 }
 
 function tick(): void {
@@ -171,6 +192,9 @@ scope.onmessage = (e) => {
       break;
     case 'watch':
       watch(m.agent);
+      break;
+    case 'neighbourhood':
+      sampleNeighbourhood(m);
       break;
     case 'step':
       stop();

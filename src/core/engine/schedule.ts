@@ -36,7 +36,8 @@ export function bindWorld(world: World, registry: Registry): Schedule {
   };
 }
 
-function worldView(world: World): WorldView {
+/** The world as modules see it when they bind (also read by the explorer to evaluate triggers). */
+export function worldView(world: World): WorldView {
   const maybeColumn = <T extends ColumnType>(name: string, type: T): ArrayOf<T> | undefined => {
     const c = world.columns[name];
     if (!c) return undefined;
