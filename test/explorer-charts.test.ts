@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer charts', () => {
   });
 
   it('charts the lab questions under plain titles, with the grades as a heatmap', async () => {
-    await runToEnd(page, 'planning-outline-trust', 2000, 120, 'listed');
+    await runToEnd(page, 'planning-outline-trust', 2000, 365, 'listed');
     expect(await charted(page)).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'cooperationRate', 'approvalIndex', 'grades']);
     expect(await title(page, 'listed')).toBe('On the court blacklist listed');
     expect(await title(page, 'collateralAgents')).toBe("Family members punished for someone else's record collateralAgents");
@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer charts', () => {
     const grades = page.locator('[data-metric="grades"]');
     expect(await grades.getAttribute('data-kind')).toBe('heatmap');
     expect(await grades.getAttribute('data-bins')).toBe('4');
-    await expect.poll(() => grades.getAttribute('data-points'), { timeout: 10_000 }).toBe('120');
+    await expect.poll(() => grades.getAttribute('data-points'), { timeout: 10_000 }).toBe('365');
     await page.screenshot({ path: `${ARTIFACTS}explorer-charts.png`, fullPage: true });
     expect(session!.errors).toEqual([]);
   });
@@ -109,6 +109,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer charts', () => {
     await choices.getByRole('checkbox', { name: /^Sum of all scores/ }).focus();
     await page.keyboard.press('Space');
     await expect.poll(() => charted(page), { timeout: 5_000 }).toContain('scoreSum');
+    await page.locator('#charts').screenshot({ path: `${ARTIFACTS}explorer-chooser.png` });
     await expect.poll(() => page.url(), { timeout: 5_000 }).toMatch(/#z=/);
     const href = page.url();
     const other = await page.context().newPage();

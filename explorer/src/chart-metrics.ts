@@ -11,7 +11,10 @@ export interface ChartMetric {
   /** The engine's metric name (or the derived figure's): what the address and the tests name. */
   name: string;
   title: string;
+  /** What the chart shows, in its units. */
   description: string;
+  /** The engine's own description, where the chart's differs from it. */
+  detail?: string;
   /** A line over days, or (a histogram) a heatmap of the bins' shares over days. */
   kind: 'line' | 'heatmap';
   /** Heatmaps: the bins' labels, in the engine's order. */
@@ -74,9 +77,21 @@ const isIndex = (name: string): boolean => name.endsWith('Index');
 /** Histograms of a score (or of its grades): shown by default, unlike other histograms (groups, strategies). */
 export const isScoreHistogram = (m: MetricView): boolean => m.kind === 'histogram' && (m.name === 'grades' || m.name.endsWith('Histogram'));
 
+/** `ruleBreaking` as `rule breaking`. */
+const words = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
 function spelledOut(name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const w = words(name);
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
+
+/** An index metric's description as charted: per agent (the engine sums 1000 x the value over agents). */
+function perAgent(m: MetricView): string {
+  const trait = /1000 x (\w+) \/ its starting value/.exec(m.description);
+  if (trait) return `${words(trait[1]!)} per agent, relative to its starting value (1: unchanged; lower: less ${words(trait[1]!)})`;
+  const share = /round\(1000 x (\w+)\)/.exec(m.description);
+  if (share) return `${words(share[1]!)} per agent, from 0 (none) to 1 (full)`;
+  return `${m.description}, per agent (the sum / 1000 n)`;
 }
 
 function titleOf(m: MetricView): string {
@@ -97,7 +112,7 @@ export function chartMetrics(metrics: readonly MetricView[]): ChartMetric[] {
       out.push({
         ...base,
         kind: 'line',
-        description: m.description + (index ? '; charted per agent, the sum / 1000 n' : ''),
+        ...(index ? { description: perAgent(m), detail: m.description } : { description: m.description }),
         value: index ? (v, at, agents) => v[at + slot]! / (1000 * agents) : (v, at) => v[at + slot]!,
       });
     } else if (m.kind === 'histogram') {

@@ -56,8 +56,9 @@ function seriesOf(run: ChartRun, name: string, days: number): (number | null)[] 
 /** Tick labels with just enough decimals to tell neighbouring ticks apart. */
 function tickLabels(splits: number[]): string[] {
   const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 1;
-  const decimals = step > 0 ? Math.min(6, Math.max(0, -Math.floor(Math.log10(step)))) : 0;
-  return splits.map((v) => (Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
+  const decimals = (unit: number): number => (step > 0 ? Math.min(6, Math.max(0, -Math.floor(Math.log10(step / unit)))) : 0);
+  const millions = decimals(1e6);
+  return splits.map((v) => (Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(Math.max(1, millions))}M` : v.toLocaleString('en-US', { minimumFractionDigits: decimals(1), maximumFractionDigits: decimals(1) })));
 }
 
 const widthOf = (box: HTMLElement): number => Math.max(MIN_WIDTH, box.clientWidth);
@@ -157,7 +158,7 @@ export class Charts {
   }
 
   /** A figure with its title (the metric's name small beside it), a key while comparing, a PNG button and the box the chart draws in. */
-  private figure(title: string, name: string | undefined, description: string, key: boolean): { el: HTMLElement; head: HTMLElement; box: HTMLElement } {
+  private figure(title: string, name: string | undefined, description: string, key: boolean, detail?: string): { el: HTMLElement; head: HTMLElement; box: HTMLElement } {
     const el = document.createElement('figure');
     el.className = 'chart';
     el.dataset.points = '0';
@@ -181,6 +182,7 @@ export class Charts {
     }
     const p = document.createElement('p');
     p.textContent = description;
+    if (detail !== undefined) p.title = detail;
     const png = document.createElement('button');
     png.type = 'button';
     png.className = 'png';
@@ -201,7 +203,7 @@ export class Charts {
   }
 
   private buildLine(metric: ChartMetric): void {
-    const { el, box } = this.figure(metric.title, metric.name, metric.description, this.comparing);
+    const { el, box } = this.figure(metric.title, metric.name, metric.description, this.comparing, metric.detail);
     el.dataset.metric = metric.name;
     this.root.append(el);
     const series: uPlot.Series[] = [{ label: this.comparing ? 'A' : metric.name, stroke: COLOR.A, width: 1.5, fill: this.comparing ? undefined : 'rgba(47,111,159,0.08)' }];
@@ -210,7 +212,7 @@ export class Charts {
   }
 
   private buildHeat(metric: ChartMetric): void {
-    const { el, box } = this.figure(metric.title, metric.name, metric.description + (this.comparing ? ' (run A)' : ''), false);
+    const { el, box } = this.figure(metric.title, metric.name, metric.description + (this.comparing ? ' (run A)' : ''), false, metric.detail);
     el.dataset.metric = metric.name;
     el.dataset.kind = 'heatmap';
     el.dataset.bins = String(metric.bins.length);
@@ -317,8 +319,10 @@ export class Charts {
       const name = document.createElement('code');
       name.className = 'metric-name';
       name.textContent = m.name;
+      const text = document.createElement('span');
+      text.append(`${m.title}${m.kind === 'heatmap' ? ' (heatmap)' : ''} `, name);
       label.title = m.description;
-      label.append(box, ` ${m.title}${m.kind === 'heatmap' ? ' (heatmap)' : ''} `, name);
+      label.append(box, text);
       list.append(label);
     }
     set.append(legend, reset, list);

@@ -146,7 +146,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, width: number, height: nu
   // The day axis.
   g.textAlign = 'center';
   g.textBaseline = 'top';
-  for (const d of dayTicks(horizon, Math.max(2, Math.floor(plotW / 70)))) {
+  for (const d of dayTicks(horizon, Math.max(3, plotW / 50))) {
     const x = left + ((d - 0.5) / horizon) * plotW;
     g.fillRect(Math.round(x), TOP + plotH, 1, 4);
     g.fillText(d.toLocaleString('en-US'), x, TOP + plotH + 5);
