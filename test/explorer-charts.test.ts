@@ -91,6 +91,14 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer charts', () => {
     const bytes = readFileSync(await png.path());
     expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     writeFileSync(`${ARTIFACTS}explorer-chart-heatmap.png`, bytes);
+    // Compared, B's distribution is drawn under A's on one colour scale.
+    await page.getByLabel('Compare', { exact: true }).check();
+    await page.getByLabel(/^Changes for B/).fill('modules.sesame-score.params.identity.shift.rural=-0.4');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(async () => [await heat.getAttribute('data-points'), await heat.getAttribute('data-points-b')], { timeout: 60_000 }).toEqual(['200', '200']);
+    expect(await heat.locator('p').textContent()).toMatch(/A above B on one colour scale/);
+    await heat.screenshot({ path: `${ARTIFACTS}explorer-heatmap-compare.png` });
+    await page.getByLabel('Compare', { exact: true }).uncheck();
     expect(session!.errors).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { chartMetrics, defaultChoice, type ChartMetric } from './chart-metrics.ts';
 import { chartPng, download, type SeriesView } from './export.ts';
-import { cellAt, drawHeatmap, type HeatmapData, type HeatmapLayout } from './heatmap.ts';
+import { cellAt, drawHeatmaps, type HeatmapLayout, type HeatmapPanel } from './heatmap.ts';
 import type { MetricView } from './protocol.ts';
 
 /** A run as the charts read it: its daily vectors, population and horizon. */
@@ -33,8 +33,9 @@ interface Heat {
   metric: ChartMetric;
   canvas: HTMLCanvasElement;
   el: HTMLElement;
-  layout?: HeatmapLayout;
-  data?: HeatmapData;
+  /** What the last frame drew (A, and B below it while comparing), for the tooltip. */
+  panels: HeatmapPanel[];
+  layouts: HeatmapLayout[];
 }
 
 /** Each run's chartable metrics, kept while its metric list is the same. */
@@ -212,29 +213,32 @@ export class Charts {
   }
 
   private buildHeat(metric: ChartMetric): void {
-    const { el, box } = this.figure(metric.title, metric.name, metric.description + (this.comparing ? ' (run A)' : ''), false, metric.detail);
+    const what = this.comparing ? ', A above B on one colour scale' : '';
+    const { el, box } = this.figure(metric.title, metric.name, metric.description + what, false, metric.detail);
     el.dataset.metric = metric.name;
     el.dataset.kind = 'heatmap';
     el.dataset.bins = String(metric.bins.length);
     el.classList.add('heat');
     const canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${metric.title}: share of agents in each band (${metric.bins.join(', ')}), day by day, darker is more`);
+    canvas.setAttribute('aria-label', `${metric.title}: share of agents in each band (${metric.bins.join(', ')}), day by day, darker is more${what}`);
     box.append(canvas);
     this.root.append(el);
-    const heat: Heat = { metric, canvas, el };
+    const heat: Heat = { metric, canvas, el, panels: [], layouts: [] };
     canvas.addEventListener('mousemove', (e) => {
-      const at = heat.layout && heat.data && cellAt(heat.layout, heat.data, e.offsetX, e.offsetY);
-      if (!at || !heat.data) {
-        canvas.title = '';
-        return;
-      }
-      let total = 0;
-      for (let b = 0; b < metric.bins.length; b++) total += heat.data.bin(at.day, b);
-      const n = heat.data.bin(at.day, at.bin);
-      canvas.title = `day ${at.day + 1}, ${metric.bins[at.bin]}: ${total > 0 ? ((100 * n) / total).toFixed(1) : '0'}% (${n.toLocaleString('en-US')} agents)`;
+      const at = cellAt(heat.layouts, heat.panels, e.offsetX, e.offsetY);
+      canvas.title = at ? this.cellText(heat.panels[at.panel]!, at.day, at.bin) : '';
     });
     this.heats.push(heat);
+  }
+
+  private cellText(panel: HeatmapPanel, day: number, bin: number): string {
+    const { data } = panel;
+    let total = 0;
+    for (let b = 0; b < data.bins.length; b++) total += data.bin(day, b);
+    const n = data.bin(day, bin);
+    const share = total > 0 ? ((100 * n) / total).toFixed(1) : '0';
+    return `${panel.label === undefined ? '' : `${panel.label}: `}day ${day + 1}, ${data.bins[bin]}: ${share}% (${n.toLocaleString('en-US')} agents)`;
   }
 
   /** The difference chart, B − A, for a metric picked in it. */
@@ -369,7 +373,7 @@ export class Charts {
       c.el.dataset.points = String(a.days);
       c.el.dataset.last = String(va[a.days - 1] ?? '');
     }
-    for (const h of this.heats) this.drawHeat(h, a);
+    for (const h of this.heats) this.drawHeat(h, a, b);
     if (this.diff && b) {
       const both = Math.min(a.days, b.days);
       const va = seriesOf(a, this.diffMetric, both);
@@ -381,15 +385,21 @@ export class Charts {
     }
   }
 
-  private drawHeat(h: Heat, run: ChartRun): void {
-    const m = metricsOf(run).get(h.metric.name);
+  private drawHeat(h: Heat, a: ChartRun, b: ChartRun | undefined): void {
     const box = h.el.querySelector<HTMLElement>('.plot')!;
-    const width = widthOf(box);
-    if (!m || box.clientWidth === 0) return;
-    const nb = m.bins.length;
-    h.data = { days: run.days, horizon: run.horizon, bins: m.bins, bin: (d, b) => (b < nb ? run.values[d * run.width + m.slot + b]! : 0) };
-    h.layout = drawHeatmap(h.canvas, width, HEIGHT, h.data);
-    h.el.dataset.points = String(run.days);
-    h.el.dataset.top = String(h.layout.top);
+    if (box.clientWidth === 0) return;
+    const panel = (run: ChartRun, label?: string): HeatmapPanel[] => {
+      const m = metricsOf(run).get(h.metric.name);
+      if (!m || m.kind !== 'heatmap') return [];
+      const nb = m.bins.length;
+      return [{ label, data: { days: run.days, horizon: run.horizon, bins: m.bins, bin: (d, k) => (k < nb ? run.values[d * run.width + m.slot + k]! : 0) } }];
+    };
+    h.panels = b ? [...panel(a, 'A'), ...panel(b, 'B')] : panel(a);
+    if (h.panels.length === 0) return;
+    const drawn = drawHeatmaps(h.canvas, widthOf(box), h.panels.length > 1 ? HEIGHT + 120 : HEIGHT, h.panels);
+    h.layouts = drawn.layouts;
+    h.el.dataset.points = String(a.days);
+    if (b) h.el.dataset.pointsB = String(b.days);
+    h.el.dataset.top = String(drawn.keyMax);
   }
 }
