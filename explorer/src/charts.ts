@@ -345,8 +345,6 @@ export class Charts {
   private updateSummary(): void {
     const summary = this.chooser?.querySelector('summary');
     if (summary) summary.textContent = `Charts: ${this.shown().length} of ${this.all.length} shown, choose…`;
-    // The figures follow the chooser, in the order chosen.
-    if (this.chooser) this.root.prepend(this.chooser);
   }
 
   // ---- drawing ----

@@ -1,6 +1,7 @@
+// The charts first: uPlot's style sheet, then the page's, which may refine it.
+import { Charts } from './charts.ts';
 import './styles.css';
 import { parse } from 'yaml';
-import { Charts } from './charts.ts';
 import { download, seriesCsv, type SeriesView } from './export.ts';
 import { texts } from './library.ts';
 import { paramsIn, type ParamControl } from './params.ts';
