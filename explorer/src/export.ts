@@ -45,23 +45,45 @@ export function download(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
-/** The chart's canvas on white, under its title, as a PNG. */
+/** `text` in lines no wider than `width` on `g`'s font, broken between words. */
+function wrap(g: CanvasRenderingContext2D, text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && g.measureText(next).width > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  return line === '' ? lines : [...lines, line];
+}
+
+/** The chart's canvas on white, under its title and subtitle (wrapped to the chart's width), as a PNG. */
 export function chartPng(canvas: HTMLCanvasElement, title: string, subtitle: string): Promise<Blob> {
   const ratio = canvas.width / Math.max(1, canvas.clientWidth || canvas.width);
-  const head = Math.round(44 * ratio);
   const pad = Math.round(12 * ratio);
   const out = document.createElement('canvas');
   out.width = canvas.width + 2 * pad;
-  out.height = canvas.height + head + pad;
   const g = out.getContext('2d')!;
+  const fonts = { title: `600 ${Math.round(14 * ratio)}px system-ui, sans-serif`, sub: `${Math.round(11 * ratio)}px system-ui, sans-serif` };
+  g.font = fonts.title;
+  const titles = wrap(g, title, out.width - 2 * pad);
+  g.font = fonts.sub;
+  const subs = wrap(g, subtitle, out.width - 2 * pad);
+  const [titleLine, subLine] = [Math.round(18 * ratio), Math.round(15 * ratio)];
+  const head = pad + titles.length * titleLine + subs.length * subLine + Math.round(6 * ratio);
+  out.height = canvas.height + head + pad;
+  // Resizing the canvas reset its state: fill and fonts again.
   g.fillStyle = '#ffffff';
   g.fillRect(0, 0, out.width, out.height);
+  g.textBaseline = 'top';
   g.fillStyle = '#1f2328';
-  g.font = `600 ${Math.round(14 * ratio)}px system-ui, sans-serif`;
-  g.fillText(title, pad, Math.round(20 * ratio));
+  g.font = fonts.title;
+  titles.forEach((t, k) => g.fillText(t, pad, pad + k * titleLine));
   g.fillStyle = '#6a737d';
-  g.font = `${Math.round(11 * ratio)}px system-ui, sans-serif`;
-  g.fillText(subtitle, pad, Math.round(36 * ratio));
+  g.font = fonts.sub;
+  subs.forEach((t, k) => g.fillText(t, pad, pad + titles.length * titleLine + k * subLine));
   g.drawImage(canvas, pad, head);
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the chart could not be drawn as PNG'))), 'image/png'));
 }

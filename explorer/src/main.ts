@@ -1,12 +1,12 @@
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+// The charts first: uPlot's style sheet, then the page's, which may refine it.
+import { Charts } from './charts.ts';
 import './styles.css';
 import { parse } from 'yaml';
-import { chartPng, download, seriesCsv, type SeriesView } from './export.ts';
+import { download, seriesCsv, type SeriesView } from './export.ts';
 import { texts } from './library.ts';
 import { attachNetwork } from './network.ts';
 import { paramsIn, type ParamControl } from './params.ts';
-import type { DossierView, FromWorker, MetricView, ProblemView, ToWorker } from './protocol.ts';
+import type { DossierView, FromWorker, ProblemView, ToWorker } from './protocol.ts';
 import { decodeShared, encodeShared, type Shared } from './share.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -45,18 +45,6 @@ const ui = {
   dossierHousehold: $<HTMLTableElement>('dossier-household'),
   dossierLog: $<HTMLOListElement>('dossier-log'),
 };
-
-/** The metrics charted first, when a scenario has them: the ones the lab's questions are about. */
-const PREFERRED = ['listed', 'wrongfulListings', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'approvalIndex', 'cooperationRate', 'sanctionedDays', 'collateralDays'];
-const MAX_CHARTS = 6;
-
-const COLOR = { A: '#2f6f9f', B: '#c2662d', diff: '#7a4f9f' };
-
-interface Chart {
-  metric: MetricView;
-  plot: uPlot;
-  el: HTMLElement;
-}
 
 /** One engine in its worker: A, the scenario as edited, and B, the scenario with the changes for B. */
 interface Run extends SeriesView {
@@ -107,13 +95,11 @@ let running = false;
 let finished = false;
 /** Whether the loaded world is compared with B. */
 let comparing = false;
-let charts: Chart[] = [];
-let diff: { plot: uPlot; el: HTMLElement; select: HTMLSelectElement } | undefined;
-/** The difference chart's metric, kept across runs (and in the address). */
-let diffMetric = '';
+const charts = new Charts(ui.charts, () => ({ a: runA, b: comparing ? runB : undefined }), () => {
+  if (loaded) void share();
+});
 /** Workers yet to answer a pause. */
 let pausing = 0;
-let redraw = false;
 let computed = { days: 0, ms: 0 };
 let badLines = new Set<number>();
 
@@ -127,6 +113,7 @@ function pick(name: string, shared?: Shared): void {
   ui.agents.value = shared?.agents ?? '';
   ui.days.value = shared?.days ?? '';
   ui.seed.value = shared?.seed ?? '';
+  charts.chosen = shared?.charts;
   paramValues = new Map(parseChanges(shared?.params ?? '').map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)]));
   renderParams();
   try {
@@ -172,7 +159,7 @@ function parseChanges(text: string): string[] {
 }
 
 function load(): void {
-  clearCharts();
+  charts.clear();
   computed = { days: 0, ms: 0 };
   ui.rate.textContent = '–';
   delete ui.rate.dataset.daysPerSecond;
@@ -214,7 +201,8 @@ function shared(): Shared {
     compare: ui.compare.checked || undefined,
     changes: ui.changes.value.trim() === '' ? undefined : ui.changes.value,
     params: paramChanges().join('\n') || undefined,
-    diff: diffMetric || undefined,
+    diff: charts.diffMetric || undefined,
+    charts: charts.chosen,
   };
 }
 
@@ -233,7 +221,7 @@ async function restore(): Promise<boolean> {
   ui.compare.checked = s.compare ?? false;
   ui.changes.value = s.changes ?? '';
   ui.compareBody.hidden = !ui.compare.checked;
-  diffMetric = s.diff ?? '';
+  charts.diffMetric = s.diff ?? '';
   pick(ui.scenario.value, s);
   return true;
 }
@@ -491,174 +479,6 @@ ui.yaml.addEventListener('keydown', (e) => {
   } else if (e.key === 'Escape') ui.run.focus();
 });
 
-// ---- charts ----
-
-function clearCharts(): void {
-  for (const c of charts) c.plot.destroy();
-  diff?.plot.destroy();
-  charts = [];
-  diff = undefined;
-  ui.charts.replaceChildren();
-}
-
-function chooseMetrics(metrics: MetricView[]): MetricView[] {
-  const scalar = metrics.filter((m) => m.width === 1);
-  const first = PREFERRED.flatMap((n) => scalar.filter((m) => m.name === n));
-  const rest = scalar.filter((m) => !first.includes(m));
-  return [...first, ...rest].slice(0, MAX_CHARTS);
-}
-
-const isIndex = (name: string): boolean => name.endsWith('Index');
-
-/** A figure with its title, a key (while comparing), a PNG button and the box uPlot draws in. */
-function figure(title: string, description: string, key: boolean): { el: HTMLElement; head: HTMLElement; box: HTMLElement } {
-  const el = document.createElement('figure');
-  el.className = 'chart';
-  el.dataset.points = '0';
-  const head = document.createElement('div');
-  head.className = 'chart-head';
-  const h = document.createElement('h2');
-  h.textContent = title;
-  head.append(h);
-  if (key) {
-    const k = document.createElement('span');
-    k.className = 'key';
-    k.innerHTML = '<span class="a">A</span><span class="b">B</span>';
-    head.append(k);
-  }
-  const p = document.createElement('p');
-  p.textContent = description;
-  const png = document.createElement('button');
-  png.type = 'button';
-  png.className = 'png';
-  png.textContent = 'PNG';
-  png.setAttribute('aria-label', `Download the ${title} chart as PNG`);
-  png.addEventListener('click', () => {
-    const canvas = el.querySelector('canvas');
-    const name = el.dataset.metric ?? el.dataset.diffMetric ?? 'chart';
-    const title = el.dataset.metric === undefined ? `${el.querySelector('h2')?.textContent ?? ''}: ${name}` : name;
-    if (canvas) void chartPng(canvas, title, p.textContent ?? '').then((b) => download(`${runA.name || 'explorer'}-${el.classList.contains('diff') ? 'difference-' : ''}${name}.png`, b));
-  });
-  head.append(png);
-  const box = document.createElement('div');
-  box.className = 'plot';
-  el.append(head, p, box);
-  return { el, head, box };
-}
-
-function plotIn(box: HTMLElement, series: uPlot.Series[]): uPlot {
-  const empty: uPlot.AlignedData = [[], ...series.map((): (number | null)[] => [])];
-  return new uPlot(
-    {
-      width: Math.max(300, box.clientWidth),
-      height: 180,
-      legend: { show: false },
-      scales: { x: { time: false } },
-      axes: [{ label: 'day', size: 36, stroke: '#6a737d' }, { size: 60, stroke: '#6a737d', values: (_u, splits) => tickLabels(splits) }],
-      series: [{}, ...series],
-    },
-    empty,
-    box,
-  );
-}
-
-function buildCharts(metrics: MetricView[]): void {
-  clearCharts();
-  if (comparing) buildDiff(metrics);
-  for (const metric of chooseMetrics(metrics)) {
-    const { el, box } = figure(metric.name, metric.description + (isIndex(metric.name) ? ' (per agent, 0 to 1)' : ''), comparing);
-    el.dataset.metric = metric.name;
-    ui.charts.append(el);
-    const series: uPlot.Series[] = [{ label: comparing ? 'A' : metric.name, stroke: COLOR.A, width: 1.5, fill: comparing ? undefined : 'rgba(47,111,159,0.08)' }];
-    if (comparing) series.push({ label: 'B', stroke: COLOR.B, width: 1.5, dash: [6, 3] });
-    charts.push({ metric, plot: plotIn(box, series), el });
-  }
-}
-
-/** The difference chart, B − A, for a metric picked in it. */
-function buildDiff(metrics: MetricView[]): void {
-  const charted = chooseMetrics(metrics);
-  const scalar = [...charted, ...metrics.filter((m) => m.width === 1 && !charted.includes(m))];
-  if (scalar.length === 0) return;
-  const { el, head, box } = figure('Difference B − A', 'the chosen metric in B less the same metric in A, day by day', false);
-  el.classList.add('diff');
-  el.id = 'diff-chart';
-  const field = document.createElement('label');
-  field.className = 'inline';
-  field.textContent = 'Metric';
-  const select = document.createElement('select');
-  select.id = 'diff-metric';
-  field.htmlFor = select.id;
-  for (const m of scalar) select.add(new Option(m.name, m.name));
-  select.value = scalar.some((m) => m.name === diffMetric) ? diffMetric : scalar[0]!.name;
-  diffMetric = select.value;
-  select.addEventListener('change', () => {
-    diffMetric = select.value;
-    el.dataset.diffMetric = diffMetric;
-    requestDraw();
-  });
-  head.insertBefore(field, head.querySelector('.png'));
-  head.insertBefore(select, head.querySelector('.png'));
-  el.dataset.diffMetric = diffMetric;
-  ui.charts.append(el);
-  diff = { plot: plotIn(box, [{ label: 'B − A', stroke: COLOR.diff, width: 1.5, fill: 'rgba(122,79,159,0.08)' }]), el, select };
-}
-
-/** Tick labels with just enough decimals to tell neighbouring ticks apart. */
-function tickLabels(splits: number[]): string[] {
-  const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : 1;
-  const decimals = step > 0 ? Math.min(6, Math.max(0, -Math.floor(Math.log10(step)))) : 0;
-  return splits.map((v) => (Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
-}
-
-new ResizeObserver(() => {
-  for (const c of [...charts, ...(diff ? [diff] : [])]) {
-    const w = c.el.querySelector<HTMLElement>('.plot')!.clientWidth;
-    if (w > 0 && Math.abs(w - c.plot.width) > 2) c.plot.setSize({ width: w, height: 180 });
-  }
-}).observe(ui.charts);
-
-/** A run's daily values of a metric, in the charts' units (index metrics per agent); null past its last day. */
-function seriesOf(run: Run, name: string, days: number): (number | null)[] {
-  const m = run.metrics.find((x) => x.name === name && x.width === 1);
-  const scale = isIndex(name) ? 1 / (1000 * run.agents) : 1;
-  const out: (number | null)[] = [];
-  for (let d = 0; d < days; d++) out.push(m && d < run.days ? run.values[d * run.width + m.slot]! * scale : null);
-  return out;
-}
-
-function requestDraw(): void {
-  if (!redraw) {
-    redraw = true;
-    requestAnimationFrame(draw);
-  }
-}
-
-function draw(): void {
-  redraw = false;
-  const days = Math.max(...runs.map((r) => r.days));
-  const x = Array.from({ length: days }, (_, d) => d + 1);
-  for (const c of charts) {
-    const a = seriesOf(runA, c.metric.name, days);
-    if (comparing && runB) {
-      const b = seriesOf(runB, c.metric.name, days);
-      c.plot.setData([x, a, b] as uPlot.AlignedData);
-      c.el.dataset.pointsB = String(runB.days);
-    } else c.plot.setData([x, a] as uPlot.AlignedData);
-    c.el.dataset.points = String(runA.days);
-    c.el.dataset.last = String(a[runA.days - 1] ?? '');
-  }
-  if (diff && runB) {
-    const both = Math.min(runA.days, runB.days);
-    const a = seriesOf(runA, diffMetric, both);
-    const b = seriesOf(runB, diffMetric, both);
-    const d = a.map((v, i) => (v === null || b[i] === null ? null : b[i]! - v));
-    diff.plot.setData([x.slice(0, both), d] as uPlot.AlignedData);
-    diff.el.dataset.points = String(both);
-    diff.el.dataset.maxAbs = String(d.reduce<number>((m, v) => Math.max(m, Math.abs(v ?? 0)), 0));
-  }
-}
-
 // ---- export ----
 
 function updateExports(): void {
@@ -723,7 +543,7 @@ function onMessage(run: Run, m: FromWorker): void {
     case 'ready':
       Object.assign(run, { agents: m.agents, horizon: m.days, name: m.name, metrics: m.metrics, width: m.metricWidth, days: 0, values: new Float64Array(m.days * m.metricWidth) });
       if (!isA) {
-        requestDraw();
+        charts.requestDraw();
         break;
       }
       // A new world: the dossier's log starts again (whatever came from the last world came before this).
@@ -731,7 +551,7 @@ function onMessage(run: Run, m: FromWorker): void {
       ui.horizon.textContent = String(m.days);
       ui.population.textContent = m.agents.toLocaleString('en-US');
       ui.day.textContent = '0';
-      buildCharts(m.metrics);
+      charts.build(m.metrics, comparing);
       ui.state.textContent = running ? 'running' : 'ready';
       break;
     case 'problems':
@@ -764,7 +584,7 @@ function onMessage(run: Run, m: FromWorker): void {
         }
         updateExports();
       }
-      requestDraw();
+      charts.requestDraw();
       break;
     }
     case 'dossier':

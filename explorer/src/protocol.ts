@@ -10,8 +10,13 @@ export interface ProblemView {
 export interface MetricView {
   name: string;
   description: string;
+  /** A counter's total is its sum over days; a gauge's and a histogram's is the last day's. */
+  kind: 'counter' | 'gauge' | 'histogram';
   slot: number;
+  /** 1, or a histogram's number of bins (its slots follow `slot`). */
   width: number;
+  /** Histograms: the bins' labels, one per bin. */
+  bins?: string[];
 }
 
 export interface DossierRow {

@@ -18,6 +18,8 @@ export interface Shared {
   params?: string;
   /** The metric of the difference chart. */
   diff?: string;
+  /** The metrics charted, in order, where the user chose them (absent: the scenario's default set). */
+  charts?: string[];
 }
 
 const hasStreams = typeof CompressionStream === 'function' && typeof DecompressionStream === 'function';
@@ -65,5 +67,5 @@ function isShared(v: unknown): v is Shared {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   const optional = (k: string, type: string): boolean => o[k] === undefined || typeof o[k] === type;
-  return typeof o.yaml === 'string' && ['scenario', 'agents', 'days', 'seed', 'changes', 'params', 'diff'].every((k) => optional(k, 'string')) && optional('compare', 'boolean');
+  return typeof o.yaml === 'string' && ['scenario', 'agents', 'days', 'seed', 'changes', 'params', 'diff'].every((k) => optional(k, 'string')) && optional('compare', 'boolean') && (o.charts === undefined || (Array.isArray(o.charts) && o.charts.every((c) => typeof c === 'string')));
 }

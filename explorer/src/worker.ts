@@ -70,7 +70,7 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
     const scenario = resolveScenario(doc, library, MODULES, { agents: m.agents, days: m.days, seed: m.seed, set: m.set });
     const world = compileScenario(scenario, MODULES);
     driver = new LocalDriver(world, MODULES);
-    const metrics = world.metrics.map((s) => ({ name: s.name, description: s.description, slot: s.slot, width: s.width }));
+    const metrics = world.metrics.map((s) => ({ name: s.name, description: s.description, kind: s.kind, slot: s.slot, width: s.width, bins: s.bins && [...s.bins] }));
     post({ type: 'ready', name: scenario.name, agents: world.n, days: world.days, metricWidth: world.metricWidth, metrics, setupMs: performance.now() - t0 });
   } catch (e) {
     const problems = problemsOf(e, doc);
