@@ -20,8 +20,8 @@ const defaults = (name: string): string[] => {
 describe('the explorer charts of the built-in scenarios', () => {
   it('charts the lab questions by default, where a scenario has them', () => {
     expect(defaults('rm1')).toEqual(['listed', 'wrongfulListings', 'sanctionedDays', 'collateralDays']);
-    expect(defaults('planning-outline')).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'approvalIndex', 'grades']);
-    expect(defaults('planning-outline-trust')).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'cooperationRate', 'approvalIndex', 'grades']);
+    expect(defaults('planning-outline')).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'approvalIndex', 'scoreHistogram', 'grades']);
+    expect(defaults('planning-outline-trust')).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'cooperationRate', 'approvalIndex', 'scoreHistogram', 'grades']);
     expect(defaults('court-blacklist')).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'approvalIndex']);
     // Two score histograms (the scores compared), and lines to make up a few charts.
     expect(defaults('tencent-credit')).toEqual(['sesameHistogram', 'tencentHistogram', 'incomeSum', 'savingsSum']);

@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer charts', () => {
 
   it('charts the lab questions under plain titles, with the grades as a heatmap', async () => {
     await runToEnd(page, 'planning-outline-trust', 2000, 365, 'listed');
-    expect(await charted(page)).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'cooperationRate', 'approvalIndex', 'grades']);
+    expect(await charted(page)).toEqual(['listed', 'listingsOfInnocents', 'sanctionedAgents', 'collateralAgents', 'dissentIndex', 'cooperationRate', 'approvalIndex', 'scoreHistogram', 'grades']);
     expect(await title(page, 'listed')).toBe('On the court blacklist listed');
     expect(await title(page, 'collateralAgents')).toBe("Family members punished for someone else's record collateralAgents");
     expect(await title(page, 'dissentIndex')).toBe('Chilled dissent dissentIndex');
@@ -61,7 +61,12 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer charts', () => {
     expect(await grades.getAttribute('data-kind')).toBe('heatmap');
     expect(await grades.getAttribute('data-bins')).toBe('4');
     await expect.poll(() => grades.getAttribute('data-points'), { timeout: 10_000 }).toBe('365');
+    // The score itself, in 22 bands of 50 points: the crowd near 1,000 and the tail below it.
+    const scores = page.locator('[data-metric="scoreHistogram"]');
+    expect(await scores.getAttribute('data-bins')).toBe('22');
+    await expect.poll(() => scores.getAttribute('data-points'), { timeout: 10_000 }).toBe('365');
     await page.screenshot({ path: `${ARTIFACTS}explorer-charts.png`, fullPage: true });
+    await scores.screenshot({ path: `${ARTIFACTS}explorer-score-heatmap.png` });
     expect(session!.errors).toEqual([]);
   });
 

@@ -221,7 +221,7 @@ export class Charts {
     el.classList.add('heat');
     const canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${metric.title}: share of agents in each band (${metric.bins.join(', ')}), day by day, darker is more${what}`);
+    canvas.setAttribute('aria-label', `${metric.title}: share of agents in each band (${metric.bins.join(', ')}), day by day, darker is more (on a log scale from 0.1%)${what}`);
     box.append(canvas);
     this.root.append(el);
     const heat: Heat = { metric, canvas, el, panels: [], layouts: [] };

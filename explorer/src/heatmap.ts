@@ -38,6 +38,22 @@ export function rampColour(t: number): [number, number, number] {
   return [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * f)) as [number, number, number];
 }
 
+/**
+ * The smallest share the colours tell apart. Shares are coloured on a log scale from here to the
+ * key's top, because a score distribution is usually a crowd in one or two bands and a tail that
+ * matters (the few pushed down); on a linear scale the tail would be as pale as an empty band.
+ */
+const FLOOR = 0.001;
+/** Where on the ramp the smallest non-empty share starts, so that one agent never looks like none. */
+const FIRST = 0.12;
+
+/** The ramp position of a share: 0 for nobody, then log-scaled from FLOOR up to the key's top. */
+export function shade(share: number, keyMax: number): number {
+  if (share <= 0) return 0;
+  const t = Math.log(Math.max(share, FLOOR) / FLOOR) / Math.log(Math.max(keyMax, FLOOR * 10) / FLOOR);
+  return FIRST + (1 - FIRST) * Math.min(1, t);
+}
+
 /** The key's top: the largest share drawn, rounded up to a round percentage. */
 function keyTop(max: number): number {
   if (max <= 0) return 0.01;
@@ -65,6 +81,9 @@ export interface HeatmapLayout {
   top: number;
   width: number;
   height: number;
+  /** The bins drawn: `count` of them from `from` (score bands nobody reached are left out). */
+  from: number;
+  count: number;
 }
 
 /** One heatmap of a figure: a run's days, labelled (A, B) where a figure stacks several. */
@@ -101,7 +120,7 @@ function drawCells(g: CanvasRenderingContext2D, data: HeatmapData, shares: Float
     for (let b = 0; b < nb; b++) {
       const s = shares[d * nb + b]!;
       if (s < 0) continue;
-      const rgb = rampColour(s / keyMax);
+      const rgb = rampColour(shade(s, keyMax));
       const o = ((up ? nb - 1 - b : b) * data.days + d) * 4;
       cells.data.set([...rgb, 255], o);
     }
@@ -115,6 +134,35 @@ function drawCells(g: CanvasRenderingContext2D, data: HeatmapData, shares: Float
 }
 
 const horizonOf = (data: HeatmapData): number => Math.max(1, data.horizon, data.days);
+
+/**
+ * The bins worth drawing: for score bands, those anyone has reached in any panel, with one empty band
+ * either side, since a score range is wide and the crowd narrow (a 0-1100 ledger whose agents sit
+ * near 1000); named bins (grades) are all kept, an empty grade being news.
+ */
+function reached(panels: readonly HeatmapPanel[], nb: number): { from: number; count: number } {
+  if (nb === 0 || !ascending(panels[0]!.data.bins)) return { from: 0, count: nb };
+  let lo = nb, hi = -1;
+  for (const { data } of panels) {
+    for (let d = 0; d < data.days; d++) {
+      for (let b = 0; b < nb; b++) {
+        if (data.bin(d, b) > 0) {
+          if (b < lo) lo = b;
+          if (b > hi) hi = b;
+        }
+      }
+    }
+  }
+  if (hi < 0) return { from: 0, count: nb };
+  const from = Math.max(0, lo - 1);
+  return { from, count: Math.min(nb - 1, hi + 1) - from + 1 };
+}
+
+/** The panel's data with only the bins [from, from + count). */
+function cropped(data: HeatmapData, from: number, count: number): HeatmapData {
+  if (from === 0 && count === data.bins.length) return data;
+  return { days: data.days, horizon: data.horizon, bins: data.bins.slice(from, from + count), bin: (d, b) => data.bin(d, b + from) };
+}
 
 /**
  * Draws the panels stacked on `canvas`, `width` x `height` CSS pixels, on one colour scale so that
@@ -132,6 +180,8 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, width: number, height: n
   g.setTransform(ratio, 0, 0, ratio, 0, 0);
   g.clearRect(0, 0, width, height);
   g.font = FONT;
+  const range = reached(panels, panels[0]?.data.bins.length ?? 0);
+  panels = panels.map((p) => ({ ...p, data: cropped(p.data, range.from, range.count) }));
   const bins = panels[0]?.data.bins ?? [];
   const nb = bins.length;
   const labelled = panels.some((p) => p.label !== undefined);
@@ -142,7 +192,7 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, width: number, height: n
   const plotH = Math.max(10, (height - TOP - BOTTOM - gap * (panels.length - 1)) / Math.max(1, panels.length));
   const all = panels.map((p) => sharesOf(p.data));
   const keyMax = keyTop(Math.max(0, ...all.map((a) => a.max)));
-  const layouts = panels.map((_, k): HeatmapLayout => ({ left, top: TOP + k * (plotH + gap), width: plotW, height: plotH }));
+  const layouts = panels.map((_, k): HeatmapLayout => ({ left, top: TOP + k * (plotH + gap), width: plotW, height: plotH, ...range }));
 
   panels.forEach((panel, k) => {
     const at = layouts[k]!;
@@ -180,12 +230,12 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, width: number, height: n
   }
   g.fillText('day', left + plotW / 2, bottom + 19);
 
-  // The colour key: the ramp from 0 to the top share, beside all panels.
+  // The colour key: the log ramp from the floor to the top share, beside all panels.
   const kx = left + plotW + 12;
   const keyH = bottom - TOP;
   const steps = 40;
   for (let k = 0; k < steps; k++) {
-    const [r, gr, bl] = rampColour(k / (steps - 1));
+    const [r, gr, bl] = rampColour(FIRST + ((1 - FIRST) * k) / (steps - 1));
     g.fillStyle = `rgb(${r},${gr},${bl})`;
     g.fillRect(kx, bottom - ((k + 1) * keyH) / steps, 10, keyH / steps + 0.5);
   }
@@ -195,8 +245,10 @@ export function drawHeatmaps(canvas: HTMLCanvasElement, width: number, height: n
   g.textAlign = 'left';
   g.textBaseline = 'top';
   g.fillText(percent(keyMax), kx + 14, TOP);
+  g.textBaseline = 'middle';
+  if (keyMax > 0.05) g.fillText('1%', kx + 14, bottom - keyH * (Math.log(0.01 / FLOOR) / Math.log(keyMax / FLOOR)));
   g.textBaseline = 'bottom';
-  g.fillText('0%', kx + 14, bottom);
+  g.fillText(`${FLOOR * 100}%`, kx + 14, bottom);
   return { layouts, keyMax };
 }
 
@@ -206,7 +258,7 @@ export function cellAt(layouts: readonly HeatmapLayout[], panels: readonly Heatm
   if (panel < 0) return undefined;
   const [at, data] = [layouts[panel]!, panels[panel]!.data];
   const day = Math.floor(((x - at.left) / at.width) * horizonOf(data));
-  const row = Math.floor(((y - at.top) / at.height) * data.bins.length);
-  if (day < 0 || day >= data.days || row < 0 || row >= data.bins.length) return undefined;
-  return { panel, day, bin: ascending(data.bins) ? data.bins.length - 1 - row : row };
+  const row = Math.floor(((y - at.top) / at.height) * at.count);
+  if (day < 0 || day >= data.days || row < 0 || row >= at.count) return undefined;
+  return { panel, day, bin: at.from + (ascending(data.bins) ? at.count - 1 - row : row) };
 }
