@@ -260,6 +260,33 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     expect(errors).toEqual([]);
   });
 
+  it('works from the keyboard and names every control for screen readers', async () => {
+    await page.goto(server!.url);
+    await expect.poll(() => page.locator('body').getAttribute('data-ready')).toBe('true');
+    // The first Tab reaches the skip link, which takes the focus to the charts.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`document.activeElement.className`)).toBe('skip');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(`document.activeElement.id`)).toBe('charts');
+    // Every visible control has an accessible name: a label, aria-label(ledby) or its text.
+    const unnamed = await page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button, a[href], canvas[tabindex]')]
+      .filter((e) => e.getClientRects().length > 0)
+      .filter((e) => !((e.labels && e.labels.length) || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.textContent.trim()))
+      .map((e) => e.outerHTML.slice(0, 80))`);
+    expect(unnamed).toEqual([]);
+    // Run from the keyboard; the charts then say their latest values in words.
+    await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');
+    await page.getByLabel('Agents', { exact: true }).fill('1000');
+    await page.getByLabel('Days', { exact: true }).fill('30');
+    await page.getByLabel('Speed').selectOption('0');
+    await page.locator('#run').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#state').textContent(), { timeout: 30_000 }).toBe('finished');
+    await expect.poll(() => page.locator('[data-metric="listed"] .plot').getAttribute('aria-label')).toMatch(/^On the blacklist, 30 days: .+ on day 30$/);
+    expect(await page.locator('#state').getAttribute('aria-live')).toBe('polite');
+    expect(errors).toEqual([]);
+  });
+
   it('measures the engine in the page', async () => {
     // One engine: a Compare left on by a failed test above would halve the rate and mislead.
     await page.getByLabel('Compare', { exact: true }).uncheck();

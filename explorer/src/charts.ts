@@ -64,6 +64,14 @@ function tickLabels(splits: number[]): string[] {
 
 const widthOf = (box: HTMLElement): number => Math.max(MIN_WIDTH, box.clientWidth);
 
+/** A line chart in words: how many days, and the last day's value (B's beside it when comparing). */
+function spoken(title: string, a: ChartRun, va: (number | null)[], vb?: (number | null)[]): string {
+  if (a.days === 0) return `${title}: no days run yet`;
+  const say = (v: number | null | undefined): string => (v === null || v === undefined ? 'no value' : v.toLocaleString('en-US', { maximumSignificantDigits: 4 }));
+  const last = va[a.days - 1];
+  return `${title}, ${a.days} days: ${vb ? `A ${say(last)}, B ${say(vb[a.days - 1])}` : say(last)} on day ${a.days}`;
+}
+
 function plotIn(box: HTMLElement, series: uPlot.Series[]): uPlot {
   const empty: uPlot.AlignedData = [[], ...series.map((): (number | null)[] => [])];
   return new uPlot(
@@ -209,6 +217,9 @@ export class Charts {
     this.root.append(el);
     const series: uPlot.Series[] = [{ label: this.comparing ? 'A' : metric.name, stroke: COLOR.A, width: 1.5, fill: this.comparing ? undefined : 'rgba(47,111,159,0.08)' }];
     if (this.comparing) series.push({ label: 'B', stroke: COLOR.B, width: 1.5, dash: [6, 3] });
+    // The canvas says nothing to a screen reader: the box is an image whose label carries the latest values.
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', `${metric.title}: no days run yet`);
     this.lines.push({ metric, plot: plotIn(box, series), el });
   }
 
@@ -370,6 +381,7 @@ export class Charts {
       } else c.plot.setData([x, va] as uPlot.AlignedData);
       c.el.dataset.points = String(a.days);
       c.el.dataset.last = String(va[a.days - 1] ?? '');
+      c.el.querySelector('.plot')?.setAttribute('aria-label', spoken(c.metric.title, a, va, b && seriesOf(b, c.metric.name, days)));
     }
     for (const h of this.heats) this.drawHeat(h, a, b);
     if (this.diff && b) {

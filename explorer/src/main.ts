@@ -610,6 +610,12 @@ window.addEventListener('hashchange', () => {
   if (location.hash.slice(1) !== document.body.dataset.shared) void restore();
 });
 
+// The skip link moves the focus itself: a #charts address would replace the shared settings.
+document.querySelector<HTMLAnchorElement>('.skip')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  $('charts').focus();
+});
+
 void restore().then((done) => {
   if (!done) pick(ui.scenario.value);
   document.body.dataset.ready = 'true';
