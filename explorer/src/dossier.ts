@@ -50,6 +50,12 @@ export function findSanctioned(world: World): number | undefined {
 
 type Values = Record<string, number>;
 
+/**
+ * Score changes at least this large are logged; smaller ones (a point of weekly recovery) would
+ * bury the events that matter, and the state table always shows the score itself.
+ */
+const SCORE_STEP = 5;
+
 const read = (world: World, i: number): Values => Object.fromEntries(Object.entries(world.columns).map(([k, c]) => [k, c.array[i]!]));
 
 /** A column's labels; a set of flags 'bit per category' without its own takes the acts column's. */
@@ -68,12 +74,17 @@ export class Dossier {
   private last: Values | undefined;
   private lastHousehold = new Map<number, Values>();
   readonly members: number[];
+  /** The day's acts by category (what was done, observed, identified, falsely matched, penalised), found by their descriptions. */
+  private readonly daily: { name: string; what: string; truth: boolean }[];
 
   constructor(
     private readonly world: World,
     readonly agent: number,
   ) {
     this.members = household(world, agent);
+    this.daily = Object.entries(world.columns)
+      .filter(([, c]) => /\btoday\b/.test(c.spec.description) && /bit per category/.test(c.spec.description) && !/confirmed reports/.test(c.spec.description))
+      .map(([name, c]) => ({ name, what: c.spec.description.split(',')[0]!, truth: c.spec.truth === true }));
   }
 
   /** The events since the last call (none the first time), and the state now. */
@@ -128,8 +139,10 @@ export class Dossier {
       if (added) add(`sanctioned: ${bitsNamed(this.world, 'sanctioned', added)}`);
       if (lifted) add(`sanction lifted: ${bitsNamed(this.world, 'sanctioned', lifted)}`);
     }
+    for (const c of this.daily) if (b[c.name]) add(`${c.what}: ${bitsNamed(this.world, c.name, b[c.name]!)}`, c.truth);
     if (self && b.grade !== undefined && a.grade !== b.grade) add(`grade ${valueOf(this.world, 'grade', a.grade!)} → ${valueOf(this.world, 'grade', b.grade)}`);
-    if (self && b.violated) add('broke a rule', this.world.columns.violated!.spec.truth === true);
+    if (self && b.score !== undefined && Math.abs(b.score - a.score!) >= SCORE_STEP) add(`score ${a.score} → ${b.score}`);
+    if (self && b.violated && !this.daily.some((c) => c.truth)) add('broke a rule', this.world.columns.violated!.spec.truth === true);
     if (self && b.redlisted !== undefined && a.redlisted !== b.redlisted) add(b.redlisted ? 'redlisted' : 'off the redlist');
     return out;
   }
