@@ -74,6 +74,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('explorer in a browser', () => 
     expect(await page.locator(`#gutter .bad[data-line="${line}"]`).count()).toBe(1);
     expect(await page.locator('#marks div').count()).toBe(1);
     expect(await page.locator('#state').textContent()).toBe('1 problem in the scenario');
+    // No world now: the network view does not keep showing the last one's agents.
+    await expect.poll(() => page.locator('#network-canvas').getAttribute('data-nodes')).toBe(null);
     await page.screenshot({ path: `${ARTIFACTS}explorer-error.png`, fullPage: true });
     // Picking a scenario again brings back its text, and the problems go.
     await page.getByLabel('Scenario', { exact: true }).selectOption('rm1');

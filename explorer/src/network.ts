@@ -107,6 +107,11 @@ export function attachNetwork(worker: Worker, follow: (agent: number) => void): 
         clear();
         request();
         break;
+      // A scenario that failed to load leaves no world: the last one's sample must not stay on show.
+      case 'problems':
+      case 'failed':
+        clear();
+        break;
       case 'neighbourhood':
         show(m.sample);
         break;
