@@ -4,7 +4,8 @@
  * default), it runs at full speed and, for S seconds in the middle of the run, records in the page
  * every animation frame's interval and every long task (> 50 ms on the page's own thread), and the
  * days shown in that time (days/s on the clock, what a viewer sees), beside the engine's own rate
- * (days per second of its compute time). The same with Compare on (two engines in two workers).
+ * (days per second of its compute time). One engine on one thread and on two, and Compare (two
+ * engines in two workers, a thread each).
  */
 import type { Page } from 'playwright-core';
 import { day, openExplorer } from '../test/explorer-page.ts';
@@ -50,11 +51,12 @@ function watchPage(page: Page, ms: number): Promise<Responsiveness> {
   })()`);
 }
 
-async function measure(page: Page, scenario: string, compare: boolean): Promise<Responsiveness & { rate: number; wall: number }> {
+async function measure(page: Page, scenario: string, compare: boolean, threads: number): Promise<Responsiveness & { rate: number; wall: number }> {
   await page.getByLabel('Scenario', { exact: true }).selectOption(scenario);
   await page.getByLabel('Agents', { exact: true }).fill(String(AGENTS));
   await page.getByLabel('Days', { exact: true }).fill(String(DAYS[scenario]));
   await page.getByLabel('Speed').selectOption('0');
+  await page.getByLabel('Engine threads').selectOption(String(threads));
   const box = page.getByLabel('Compare', { exact: true });
   if (compare) await box.check();
   else await box.uncheck();
@@ -77,13 +79,13 @@ try {
   await session.page.goto(session.server.url);
   await session.page.locator('body[data-ready="true"]').waitFor();
   console.log(`explorer in Chromium (${AGENTS.toLocaleString('en-US')} agents, full speed; page watched ${SECONDS} s mid-run)`);
-  console.log('scenario          engines  days/s (clock)  days/s (engine)  frames  frame p50  p95       worst     long tasks (longest)');
+  console.log('scenario          engines  threads  days/s (clock)  days/s (engine)  frames  frame p50  p95       worst     long tasks (longest)');
   for (const scenario of ['rm1', 'planning-outline']) {
-    for (const compare of [false, true]) {
-      const m = await measure(session.page, scenario, compare);
+    for (const [compare, threads] of [[false, 1], [false, 2], [true, 1]] as const) {
+      const m = await measure(session.page, scenario, compare, threads);
       const ms = (x: number): string => `${x.toFixed(1)} ms`.padEnd(8);
       console.log(
-        `${scenario.padEnd(18)}${(compare ? '2' : '1').padEnd(9)}${m.wall.toFixed(1).padEnd(16)}${m.rate.toFixed(1).padEnd(17)}${String(m.frames).padEnd(8)}${ms(m.p50)}   ${ms(m.p95)}  ${ms(m.worst)}  ${m.longTasks} (${m.longestTask.toFixed(0)} ms)`,
+        `${scenario.padEnd(18)}${(compare ? '2' : '1').padEnd(9)}${String(threads).padEnd(9)}${m.wall.toFixed(1).padEnd(16)}${m.rate.toFixed(1).padEnd(17)}${String(m.frames).padEnd(8)}${ms(m.p50)}   ${ms(m.p95)}  ${ms(m.worst)}  ${m.longTasks} (${m.longestTask.toFixed(0)} ms)`,
       );
     }
   }

@@ -3,6 +3,7 @@ import { Charts } from './charts.ts';
 import './styles.css';
 import { parse } from 'yaml';
 import { download, seriesCsv, type SeriesView } from './export.ts';
+import { canThread } from './isolation.ts';
 import { texts } from './library.ts';
 import { attachNetwork } from './network.ts';
 import { paramsIn, type ParamControl } from './params.ts';
@@ -21,6 +22,8 @@ const ui = {
   step: $<HTMLButtonElement>('step'),
   reset: $<HTMLButtonElement>('reset'),
   speed: $<HTMLSelectElement>('speed'),
+  threads: $<HTMLSelectElement>('threads'),
+  threadsNote: $('threads-note'),
   day: $('day'),
   horizon: $('horizon'),
   state: $('state'),
@@ -55,6 +58,8 @@ interface Run extends SeriesView {
   name: string;
   problems: ProblemView[];
   finished: boolean;
+  /** The engine's threads for this world. */
+  threads: number;
 }
 
 function makeRun(label: 'A' | 'B'): Run {
@@ -70,6 +75,7 @@ function makeRun(label: 'A' | 'B'): Run {
     name: '',
     problems: [],
     finished: false,
+    threads: 1,
   };
   run.worker.addEventListener('message', (e: MessageEvent<FromWorker>) => onMessage(run, e.data));
   run.worker.addEventListener('error', (e) => {
@@ -174,7 +180,7 @@ function load(): void {
   }
   showProblems([]);
   const seed = ui.seed.value.trim();
-  const base = { type: 'load', yaml: ui.yaml.value, agents: num(ui.agents), days: num(ui.days), seed: seed === '' ? undefined : seed } as const;
+  const base = { type: 'load', yaml: ui.yaml.value, agents: num(ui.agents), days: num(ui.days), seed: seed === '' ? undefined : seed, threads: Number(ui.threads.value) } as const;
   const set = paramChanges();
   runA.worker.postMessage({ ...base, set } satisfies ToWorker);
   if (comparing) runB!.worker.postMessage({ ...base, set: [...set, ...changesForB()] } satisfies ToWorker);
@@ -505,6 +511,20 @@ function setRunning(on: boolean): void {
 
 ui.scenario.addEventListener('change', () => pick(ui.scenario.value));
 for (const input of [ui.agents, ui.days, ui.seed]) input.addEventListener('input', changed);
+ui.threads.addEventListener('change', changed);
+
+// Engine threads: as many as the cores (up to 8) where the page may share memory between workers.
+{
+  const cores = Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+  const most = canThread ? cores : 1;
+  ui.threads.replaceChildren(...Array.from({ length: most }, (_, k) => new Option(String(k + 1), String(k + 1))));
+  // One core is left to the page, so that it keeps drawing while the engine runs flat out.
+  ui.threads.value = String(Math.max(1, Math.min(4, most - 1)));
+  ui.threads.disabled = most === 1;
+  ui.threadsNote.textContent = canThread
+    ? `${cores} core${cores === 1 ? '' : 's'} here; one is left to the page by default. Any number gives the same results; more is faster on big worlds.`
+    : 'One thread: this page cannot share memory between workers (it is not cross-origin isolated).';
+}
 ui.speed.addEventListener('change', () => send({ type: 'speed', daysPerSecond: speed() }));
 ui.compare.addEventListener('change', () => {
   ui.compareBody.hidden = !ui.compare.checked;
@@ -541,7 +561,7 @@ function onMessage(run: Run, m: FromWorker): void {
   const isA = run === runA;
   switch (m.type) {
     case 'ready':
-      Object.assign(run, { agents: m.agents, horizon: m.days, name: m.name, metrics: m.metrics, width: m.metricWidth, days: 0, values: new Float64Array(m.days * m.metricWidth) });
+      Object.assign(run, { agents: m.agents, horizon: m.days, name: m.name, metrics: m.metrics, width: m.metricWidth, days: 0, values: new Float64Array(m.days * m.metricWidth), threads: m.threads });
       if (!isA) {
         charts.requestDraw();
         break;
@@ -579,7 +599,7 @@ function onMessage(run: Run, m: FromWorker): void {
         computed = { days: computed.days + (m.to - m.from), ms: computed.ms + m.computeMs };
         if (computed.ms > 0) {
           const dps = (computed.days * 1000) / computed.ms;
-          ui.rate.textContent = `${dps.toFixed(dps < 10 ? 1 : 0)} days/s · ${((dps * run.agents) / 1e6).toFixed(2)} M agent-days/s`;
+          ui.rate.textContent = `${dps.toFixed(dps < 10 ? 1 : 0)} days/s · ${((dps * run.agents) / 1e6).toFixed(2)} M agent-days/s${run.threads > 1 ? ` on ${run.threads} threads` : ''}`;
           ui.rate.dataset.daysPerSecond = String(dps);
         }
         updateExports();

@@ -48,7 +48,8 @@ export interface DossierView {
 }
 
 export type ToWorker =
-  | { type: 'load'; yaml: string; agents?: number; days?: number; seed?: string; set?: string[] }
+  /** `threads`: the engine's threads (1: this worker alone; more need a cross-origin isolated page). */
+  | { type: 'load'; yaml: string; agents?: number; days?: number; seed?: string; set?: string[]; threads?: number }
   | { type: 'run'; daysPerSecond: number }
   | { type: 'speed'; daysPerSecond: number }
   | { type: 'pause' }
@@ -62,7 +63,7 @@ export type ToWorker =
   | { type: 'neighbourhood'; agent?: number; layer?: string; hops: number; cap: number };
 
 export type FromWorker =
-  | { type: 'ready'; name: string; agents: number; days: number; metricWidth: number; metrics: MetricView[]; setupMs: number }
+  | { type: 'ready'; name: string; agents: number; days: number; metricWidth: number; metrics: MetricView[]; setupMs: number; threads: number }
   | { type: 'problems'; problems: ProblemView[] }
   | { type: 'failed'; message: string }
   /** Days [from, to) have run: `values` holds their metric vectors, one after the other. */

@@ -1,8 +1,10 @@
 /**
  * The engine's thread in the page: the lab's own core and modules (../src, the code the CLI runs),
- * driven day by day on this worker by a LocalDriver. The page never blocks on a simulation.
+ * driven day by day on this worker, by a LocalDriver on one thread or by a pool of engine threads
+ * (thread-pool.ts) that share the world. The page never blocks on a simulation.
  */
-import { LocalDriver } from '../../src/core/engine/driver.ts';
+import { LocalDriver, type Driver } from '../../src/core/engine/driver.ts';
+import type { ThreadPool } from '../../src/core/engine/pool.ts';
 import { CompileError } from '../../src/core/engine/world.ts';
 import { MODULES } from '../../src/modules/index.ts';
 import { compileScenario } from '../../src/scenario/compile.ts';
@@ -13,6 +15,8 @@ import { Dossier, findSanctioned } from './dossier.ts';
 import { library } from './library.ts';
 import { focalAgent, Neighbourhood } from './neighbourhood.ts';
 import { MAX_SPEED, type DossierView, type FromWorker, type ProblemView, type ToWorker } from './protocol.ts';
+import { canThread } from './isolation.ts';
+import { webThreadPool } from './thread-pool.ts';
 
 interface Scope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -26,7 +30,11 @@ const FILE = 'scenario.yaml';
 /** How long one batch of days may hold the worker at full speed before the page hears from it. */
 const BATCH_MS = 30;
 
-let driver: LocalDriver | undefined;
+let driver: Driver | undefined;
+/** Engine threads, kept from one world to the next while their number stays the same. */
+let pool: ThreadPool | undefined;
+/** What a day cost last, so that a pool is sent as many days at once as fit in a batch. */
+let msPerDay = 0;
 /** The agent followed, if any: its dossier is sent each day. */
 let dossier: Dossier | undefined;
 /** The neighbourhood the page's network view shows, if any: its state is sent with each batch. */
@@ -39,7 +47,7 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 
 // A MessageChannel yields to the event loop without the 4 ms clamp of nested timeouts.
 const channel = new MessageChannel();
-channel.port1.onmessage = () => tick();
+channel.port1.onmessage = () => serial(tick);
 const soon = (): void => channel.port2.postMessage(null);
 
 function problemsOf(e: unknown, doc: SourceDoc | undefined): ProblemView[] | undefined {
@@ -58,20 +66,32 @@ function problemsOf(e: unknown, doc: SourceDoc | undefined): ProblemView[] | und
   return undefined;
 }
 
-function load(m: Extract<ToWorker, { type: 'load' }>): void {
+async function load(m: Extract<ToWorker, { type: 'load' }>): Promise<void> {
   stop();
   driver = undefined;
   dossier = undefined;
   hood = undefined;
+  msPerDay = 0;
   let doc: SourceDoc | undefined;
   try {
     const t0 = performance.now();
     doc = parseScenarioText(m.yaml, FILE);
     const scenario = resolveScenario(doc, library, MODULES, { agents: m.agents, days: m.days, seed: m.seed, set: m.set });
     const world = compileScenario(scenario, MODULES);
-    driver = new LocalDriver(world, MODULES);
+    const threads = canThread ? Math.max(1, Math.floor(m.threads ?? 1)) : 1;
+    if (pool && pool.threads !== threads) void pool.terminate();
+    if (threads > 1) {
+      pool = pool?.threads === threads ? pool : webThreadPool(threads);
+      driver = await pool.start(world, MODULES).catch((e: unknown) => {
+        pool = undefined;
+        throw e;
+      });
+    } else {
+      pool = undefined;
+      driver = new LocalDriver(world, MODULES);
+    }
     const metrics = world.metrics.map((s) => ({ name: s.name, description: s.description, kind: s.kind, slot: s.slot, width: s.width, bins: s.bins && [...s.bins] }));
-    post({ type: 'ready', name: scenario.name, agents: world.n, days: world.days, metricWidth: world.metricWidth, metrics, setupMs: performance.now() - t0 });
+    post({ type: 'ready', name: scenario.name, agents: world.n, days: world.days, metricWidth: world.metricWidth, metrics, setupMs: performance.now() - t0, threads });
   } catch (e) {
     const problems = problemsOf(e, doc);
     if (problems) post({ type: 'problems', problems });
@@ -79,8 +99,12 @@ function load(m: Extract<ToWorker, { type: 'load' }>): void {
   }
 }
 
-/** Runs up to `days` days (fewer at the horizon) and sends their vectors to the page. */
-function advance(days: number, budgetMs = Infinity): void {
+/**
+ * Runs up to `days` days (fewer at the horizon) and sends their vectors to the page. A dossier is
+ * read after every day; without one, a pool is sent the days that fit in the budget at once, since
+ * each request is a round trip to every thread.
+ */
+async function advance(days: number, budgetMs = Infinity): Promise<void> {
   if (!driver) return;
   const from = driver.day;
   const t0 = performance.now();
@@ -88,12 +112,17 @@ function advance(days: number, budgetMs = Infinity): void {
   /** The dossier at the batch's end, with the events of all its days. */
   let latest: DossierView | undefined;
   while (left > 0 && driver.day < driver.world.days) {
-    driver.advanceSync(1);
+    const t = performance.now();
+    const chunk = driver instanceof LocalDriver || dossier || msPerDay === 0 ? 1 : Math.max(1, Math.min(left, Math.floor((budgetMs - (t - t0)) / msPerDay)));
+    const before = driver.day;
+    if (driver instanceof LocalDriver) driver.advanceSync(chunk);
+    else await driver.advance(chunk);
+    if (driver.day > before) msPerDay = (performance.now() - t) / (driver.day - before);
     if (dossier) {
       const view = dossier.view(driver.day);
       latest = { ...view, events: [...(latest?.events ?? []), ...view.events] };
     }
-    left--;
+    left -= chunk;
     if (performance.now() - t0 > budgetMs) break;
   }
   const to = driver.day;
@@ -121,22 +150,23 @@ function sampleNeighbourhood(m: Extract<ToWorker, { type: 'neighbourhood' }>): v
   postHood(hood);
 }
 
-function tick(): void {
+async function tick(): Promise<void> {
   timer = undefined;
   if (!running || !driver) return;
   if (daysPerSecond === MAX_SPEED) {
-    advance(Infinity, BATCH_MS);
+    await advance(Infinity, BATCH_MS);
   } else {
     const due = paceStart.day + Math.floor(((performance.now() - paceStart.t) * daysPerSecond) / 1000) - driver.day;
-    if (due > 0) advance(due, BATCH_MS);
+    if (due > 0) await advance(due, BATCH_MS);
   }
+  if (!running || !driver) return;
   if (driver.day >= driver.world.days) {
     running = false;
     post({ type: 'finished', day: driver.day });
     return;
   }
   if (daysPerSecond === MAX_SPEED) soon();
-  else timer = setTimeout(tick, Math.max(4, Math.min(100, 1000 / daysPerSecond / 2)));
+  else timer = setTimeout(() => serial(tick), Math.max(4, Math.min(100, 1000 / daysPerSecond / 2)));
 }
 
 function pace(dps: number): void {
@@ -171,17 +201,37 @@ function watch(agent: number | 'sanctioned' | null): void {
   post({ type: 'dossier', dossier: dossier.view(driver.day) });
 }
 
+/**
+ * Runs `job` after the one in flight. With a pool, advancing a day awaits the threads; meanwhile no
+ * other message may load a new world or read this one, which they share.
+ */
+let queue: Promise<void> = Promise.resolve();
+function serial(job: () => void | Promise<void>): void {
+  queue = queue.then(job).catch((e: unknown) => {
+    stop();
+    driver = undefined;
+    pool = undefined;
+    post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  });
+}
+
 scope.onmessage = (e) => {
   const m = e.data;
+  // Pause takes effect at once; its answer waits for the days in flight, so that it gives the last day.
+  if (m.type === 'pause') stop();
+  serial(() => handle(m));
+};
+
+async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'load':
-      load(m);
+      await load(m);
       break;
     case 'run':
       if (!driver || running) return;
       running = true;
       pace(m.daysPerSecond);
-      tick();
+      await tick();
       break;
     case 'speed':
       pace(m.daysPerSecond);
@@ -198,8 +248,8 @@ scope.onmessage = (e) => {
       break;
     case 'step':
       stop();
-      advance(1);
+      await advance(1);
       if (driver && driver.day >= driver.world.days) post({ type: 'finished', day: driver.day });
       break;
   }
-};
+}
