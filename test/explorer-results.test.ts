@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerApi, type ExperimentList } from '../src/cli/explore-api.ts';
+import { answerApi, type ExperimentList, type ExperimentResults } from '../src/cli/explore-api.ts';
 import { fmtNum } from '../src/experiment/format.ts';
+import { byImportance } from '../src/experiment/tornado.ts';
 import { viewOf, resultsHash } from '../explorer/src/results-address.ts';
 import { ARTIFACTS, hasChromium, main, openExplorer, type Session } from './explorer-page.ts';
 
@@ -28,17 +29,63 @@ arms:
 outputs: [newListings, wrongfulListings, collateralDays]
 `;
 
+// Three tiny sensitivity designs on RM-1 (12, 32 and 4 runs of a thousand agents for 90 days), one
+// per kind of sensitivity the report and the Results view show.
+const SENSITIVITY = {
+  'tiny-morris': `method: morris
+  trajectories: 3
+  levels: 4
+  parameters:
+    - { path: modules.observation.params.probability, min: 0.1, max: 0.9 }
+    - { path: modules.reporting.params.falseAccept, min: 0, max: 0.5 }
+    - { path: modules.blacklist.params.below, min: 500, max: 800, integer: true }`,
+  'tiny-sobol': `method: saltelli
+  samples: 8
+  parameters:
+    - { path: modules.observation.params.probability, min: 0.1, max: 0.9 }
+    - { path: modules.blacklist.params.below, min: 500, max: 800, integer: true }`,
+  'tiny-grid': `method: grid
+  parameters:
+    - { path: modules.observation.params.probability, values: [0.2, 0.8] }
+    - { path: modules.blacklist.params.below, values: [550, 700] }`,
+};
+const sensitivityExperiment = (name: string, vary: string): string => `version: 1
+name: ${name}
+scenario: rm1
+set: { agents: 1000, days: 90 }
+vary:
+  ${vary}
+replicates: 1
+seed: 5
+arms:
+  - name: base
+outputs: [collateralDays, newListings]
+`;
+
 /** What the page's table rows are read through (the tests have no DOM types). */
 interface DomRow {
   getAttribute(name: string): string | null;
   closest(selector: string): DomRow | null;
   querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }>;
 }
+interface DomTable {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): { textContent: string | null } | null;
+  querySelectorAll(selector: string): ArrayLike<DomRow>;
+}
 interface Interval { n: number; mean: number; lo: number; hi: number }
 interface ResultsJson {
   cells: { metric: string; label: string; interval: Interval }[];
   paired: { metric: string; label: string; contrast: string; interval: Interval }[];
+  sensitivity: ExperimentResults['sensitivity'];
 }
+
+/** Whether the page fits its window's width: tables scroll in their own boxes, the page not sideways. */
+const fitsWidth = (page: Page): Promise<boolean> =>
+  page.evaluate(() => {
+    const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    return g.document.documentElement.scrollWidth <= g.innerWidth + 1;
+  });
 
 const dir = mkdtempSync(join(tmpdir(), 'sclab-explore-results-'));
 const store = join(dir, 'results.duckdb');
@@ -48,6 +95,11 @@ beforeAll(() => {
   writeFileSync(join(dir, 'tiny.yaml'), EXPERIMENT);
   const s = sclab('sweep', 'tiny.yaml', '--store', store, '--quiet');
   expect(s.status, s.stderr).toBe(0);
+  for (const [name, vary] of Object.entries(SENSITIVITY)) {
+    writeFileSync(join(dir, `${name}.yaml`), sensitivityExperiment(name, vary));
+    const v = sclab('sweep', `${name}.yaml`, '--store', store, '--quiet');
+    expect(v.status, v.stderr).toBe(0);
+  }
 });
 
 describe('the results API, without a browser', () => {
@@ -55,11 +107,22 @@ describe('the results API, without a browser', () => {
     const list = await answerApi('/api/experiments', store);
     expect(list.status).toBe(200);
     const body = list.body as ExperimentList;
-    expect(body.experiments.map((e) => [e.id, e.runs.done, e.arms, e.points, e.replicates])).toEqual([['tiny-threshold', 6, ['below-600', 'below-700'], 1, 3]]);
-    expect((await answerApi('/api/experiments/tiny-threshold', store)).status).toBe(200);
+    expect(body.experiments.find((e) => e.id === 'tiny-threshold')).toMatchObject({ runs: { done: 6 }, arms: ['below-600', 'below-700'], points: 1, replicates: 3 });
+    expect(body.experiments.map((e) => e.id).sort()).toEqual(['tiny-grid', 'tiny-morris', 'tiny-sobol', 'tiny-threshold']);
+    const one = await answerApi('/api/experiments/tiny-threshold', store);
+    expect(one.status).toBe(200);
+    // Without varied parameters there is no sensitivity; with them, each kind as reportData gives it.
+    expect((one.body as ExperimentResults).sensitivity).toEqual([]);
+    const kinds = { 'tiny-morris': 'morris', 'tiny-sobol': 'sobol', 'tiny-grid': 'main-effects' };
+    for (const [name, kind] of Object.entries(kinds)) {
+      const r = (await answerApi(`/api/experiments/${name}`, store)).body as ExperimentResults;
+      expect(r.sensitivity.map((x) => [x.metric, x.kind, x.rows.length]), name).toEqual([['collateralDays', kind, r.design.parameters.length], ['newListings', kind, r.design.parameters.length]]);
+      const row = r.sensitivity[0]!.rows[0]!;
+      expect(Object.keys(row).sort(), name).toEqual(kind === 'morris' ? ['high', 'low', 'mu', 'parameter', 'sigma'] : kind === 'sobol' ? ['high', 'highCi', 'low', 'lowCi', 'parameter'] : ['high', 'highAt', 'low', 'lowAt', 'parameter']);
+    }
     const nope = await answerApi('/api/experiments/nope', store);
     expect(nope.status).toBe(404);
-    expect((nope.body as { error: string }).error).toMatch(/no experiment "nope".*have: tiny-threshold/);
+    expect((nope.body as { error: string }).error).toMatch(/no experiment "nope".*have: tiny-grid, tiny-morris, tiny-sobol, tiny-threshold/);
     expect((await answerApi('/api/else', store)).status).toBe(404);
     const none = await answerApi('/api/experiments', join(dir, 'missing.duckdb'));
     expect(none.status).toBe(200);
@@ -111,7 +174,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('the explorer\'s Results view',
     await page.goto(session!.server.url);
     await expect.poll(() => page.locator('body').getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     await page.getByRole('link', { name: 'Results' }).click();
-    await expect.poll(() => page.locator('#results').getAttribute('data-list'), { timeout: 30_000 }).toBe('1');
+    await expect.poll(() => page.locator('#results').getAttribute('data-list'), { timeout: 30_000 }).toBe('4');
     await page.locator('#experiments a[data-experiment="tiny-threshold"]').click();
     await expect.poll(() => page.locator('#experiment').getAttribute('data-experiment'), { timeout: 30_000 }).toBe('tiny-threshold');
     expect(page.url()).toMatch(/#results=tiny-threshold$/);
@@ -151,15 +214,69 @@ describe.skipIf(!hasChromium && !process.env.CI)('the explorer\'s Results view',
     expect(session!.errors).toEqual([]);
   });
 
+  it('shows no sensitivity for an experiment that varies nothing', async () => {
+    expect(await page.locator('section.sensitivity').count()).toBe(0);
+  });
+
+  it('shows each sensitivity design\'s figures as sclab results gives them, most important first', async () => {
+    const cells = (values: (number | null | undefined)[]) => values.map((v) => fmtNum(v));
+    const interval = (ci?: [number, number]) => `[${fmtNum(ci?.[0])}, ${fmtNum(ci?.[1])}]`;
+    const at = (v: unknown) => (typeof v === 'number' ? fmtNum(v) : String(v));
+    for (const name of Object.keys(SENSITIVITY)) {
+      const r = sclab('results', name, '--store', store, '--json');
+      expect(r.status, r.stderr).toBe(0);
+      const want = (JSON.parse(r.stdout) as ResultsJson).sensitivity;
+      await page.goto(`${session!.server.url}#${resultsHash(name)}`);
+      await expect.poll(() => page.locator('#experiment').getAttribute('data-experiment'), { timeout: 30_000 }).toBe(name);
+      const shown = await page.locator('table[data-kind="sensitivity"]').evaluateAll((ts) =>
+        (ts as unknown as DomTable[]).map((t) => ({
+          metric: t.getAttribute('data-metric'),
+          method: t.getAttribute('data-method'),
+          caption: t.querySelector('caption')?.textContent,
+          rows: Array.from(t.querySelectorAll('tbody tr'), (tr) => ({ parameter: tr.getAttribute('data-parameter'), text: Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent) })),
+        })),
+      );
+      expect(shown.map((t) => [t.metric, t.method]), name).toEqual(want.map((s) => [s.metric, s.kind]));
+      for (const [k, s] of want.entries()) {
+        const rows = byImportance(s.kind, s.rows);
+        expect(shown[k]!.rows.map((x) => x.parameter), `${name} ${s.metric}`).toEqual(rows.map((x) => x.parameter));
+        const text = rows.map((x) =>
+          s.kind === 'morris'
+            ? [x.parameter, '', ...cells([x.high, x.mu, x.sigma])]
+            : s.kind === 'sobol'
+              ? [x.parameter, '', fmtNum(x.low), interval(x.lowCi), fmtNum(x.high), interval(x.highCi)]
+              : [x.parameter, '', fmtNum(x.low), at(x.lowAt), fmtNum(x.high), at(x.highAt), fmtNum(x.high - x.low)],
+        );
+        expect(shown[k]!.rows.map((x) => x.text), `${name} ${s.metric}`).toEqual(text);
+      }
+      expect(shown[0]!.caption).toMatch(/^collateralDays: /);
+      // The figures must be real ones: the first parameter moves collateralDays in every design.
+      expect(want[0]!.rows.some((x) => x.high > 0), name).toBe(true);
+      if (name === 'tiny-morris') {
+        await page.waitForTimeout(200);
+        await page.locator('section.sensitivity').screenshot({ path: `${ARTIFACTS}explorer-results-sensitivity.png` });
+      }
+      if (name === 'tiny-sobol') await page.locator('section.sensitivity').screenshot({ path: `${ARTIFACTS}explorer-results-sobol.png` });
+    }
+    // At a phone's width the tables scroll in their own boxes; the page does not scroll sideways.
+    await page.goto(`${session!.server.url}#${resultsHash('tiny-morris')}`);
+    await expect.poll(() => page.locator('#experiment').getAttribute('data-experiment'), { timeout: 30_000 }).toBe('tiny-morris');
+    await page.setViewportSize({ width: 380, height: 800 });
+    await expect.poll(() => fitsWidth(page)).toBe(true);
+    await page.locator('section.sensitivity').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}explorer-results-sensitivity-phone.png` });
+    await page.setViewportSize({ width: 1500, height: 1000 });
+    await page.goto(`${session!.server.url}#${resultsHash('tiny-threshold')}`);
+    await expect.poll(() => page.locator('#experiment').getAttribute('data-experiment'), { timeout: 30_000 }).toBe('tiny-threshold');
+    expect(session!.errors).toEqual([]);
+  });
+
   it('reopens the experiment from the address, and fits a phone\'s width', async () => {
     await page.reload();
     await expect.poll(() => page.locator('#experiment').getAttribute('data-experiment'), { timeout: 30_000 }).toBe('tiny-threshold');
     expect(await page.locator('main.layout').isHidden()).toBe(true);
     await page.setViewportSize({ width: 380, height: 800 });
-    await expect.poll(() => page.evaluate(() => {
-      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-      return g.document.documentElement.scrollWidth <= g.innerWidth + 1;
-    })).toBe(true);
+    await expect.poll(() => fitsWidth(page)).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}explorer-results-phone.png` });
     await page.setViewportSize({ width: 1500, height: 1000 });
     await page.getByRole('link', { name: 'Run a scenario' }).click();

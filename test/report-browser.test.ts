@@ -149,7 +149,7 @@ function syntheticData(): ReportData {
     rows: ['blacklist.spillover', 'courts.filingRate', 'economy.shockScale', 'behaviour.conformity', 'network.family.size'].map((parameter, k) => {
       const c = level[metric]! + drift[metric]!;
       const s = Math.abs(drift[metric]!) * (0.5 / (k + 1)) * (r() + 0.5);
-      return mi === 2 ? { parameter, low: s / 3, high: (s / 5) * (1 + r()) } : { parameter, low: c - s * (0.4 + r() * 0.4), high: c + s * (0.4 + r() * 0.4) };
+      return mi === 2 ? { parameter, low: 0, high: s / 3, mu: s / 4, sigma: (s / 5) * (1 + r()) } : { parameter, low: c - s * (0.4 + r() * 0.4), high: c + s * (0.4 + r() * 0.4) };
     }),
   }));
   return {

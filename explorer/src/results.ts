@@ -3,12 +3,15 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import type { ExperimentList, ExperimentListing, ExperimentResults } from '../../src/cli/explore-api.ts';
 import { fmtNum } from '../../src/experiment/format.ts';
+import { el, scrolling } from './dom.ts';
 import { resultsHash, viewOf } from './results-address.ts';
+import { sensitivity } from './results-sensitivity.ts';
 
 // The Results view: the experiments in the result store that `sclab explore --store` serves
 // read-only under /api/, and one of them opened: its design, its summaries and paired differences
-// with 95% intervals, and its daily series with 95% bands per arm. The address says what is open
-// (#results, #results=NAME), beside the run view's own #z=/#u= settings.
+// with 95% intervals, its sensitivity to the varied parameters, and its daily series with 95%
+// bands per arm. The address says what is open (#results, #results=NAME), beside the run view's
+// own #z=/#u= settings.
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const ui = {
@@ -30,13 +33,6 @@ const BAND_ALPHA = '26';
 
 let listing: ExperimentList | undefined;
 let open: { id: string; plots: { plot: uPlot; box: HTMLElement }[] } | undefined;
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  if (text !== undefined) e.textContent = text;
-  if (cls) e.className = cls;
-  return e;
-};
 
 async function getJson<T>(path: string): Promise<T> {
   const r = await fetch(path, { headers: { Accept: 'application/json' } });
@@ -107,7 +103,7 @@ async function openExperiment(id: string, focus: boolean): Promise<void> {
   }
   if (open?.id !== id) return;
   say('');
-  ui.experiment.replaceChildren(...describe(r), ...summaries(r), ...charts(r));
+  ui.experiment.replaceChildren(...describe(r), ...summaries(r), ...sensitivity(r, titled), ...charts(r));
   ui.experiment.hidden = false;
   ui.experiment.dataset.experiment = id;
   if (focus) ui.experiment.querySelector<HTMLElement>('h2')?.focus();
@@ -180,12 +176,7 @@ function table(caption: string, head: string[], rows: { label: string; n: number
     // Where the interval of a difference excludes zero, the arms differ beyond what the replicates' spread explains.
     if (kind === 'difference' && (r.lo > 0 || r.hi < 0)) row.classList.add('clear');
   }
-  const box = el('div', undefined, 'table-scroll');
-  box.tabIndex = 0;
-  box.setAttribute('role', 'region');
-  box.setAttribute('aria-label', caption);
-  box.append(t);
-  return box;
+  return scrolling(t, caption);
 }
 
 /** A section of the open experiment, named by its heading, with a line on how to read it. */

@@ -47,6 +47,8 @@ export interface ExperimentResults extends ExperimentListing {
   summaries: ReportData['summaries'];
   effects: ReportData['effects'];
   series: ReportData['series'];
+  /** Per output, each varied parameter's effect (main effects, Morris or Sobol indices); empty without `vary`. */
+  sensitivity: ReportData['sensitivity'];
   /** Why there are no figures yet, when there are none. */
   message?: string;
 }
@@ -90,10 +92,10 @@ async function results(store: Store, e: ExperimentRow): Promise<ExperimentResult
   };
   if (!e.done) {
     const design = { method: (e.design as Design | null)?.method ?? 'single point', parameters: (e.design as Design | null)?.parameters.map((p) => p.path) ?? [], points: base.points, replicates: spec.replicates, arms: base.arms, runs: base.runs };
-    return { ...base, design, summaries: [], effects: [], series: [], message: `no finished runs yet: run \`sclab sweep ${e.file}\`` };
+    return { ...base, design, summaries: [], effects: [], series: [], sensitivity: [], message: `no finished runs yet: run \`sclab sweep ${e.file}\`` };
   }
   const r = await reportData(store, e.name, builtins, MODULES);
-  return { ...base, design: r.design, summaries: r.summaries, effects: r.effects, series: r.series };
+  return { ...base, design: r.design, summaries: r.summaries, effects: r.effects, series: r.series, sensitivity: r.sensitivity };
 }
 
 /** Answers a GET under /api/ (`path` is the decoded path) from the store at `storePath`. */

@@ -1,6 +1,6 @@
 import { INDICATOR_NAMES } from '../metrics/audit.ts';
 import type { ExperimentRow, RunRow, Store } from '../store/store.ts';
-import type { Design } from './design.ts';
+import type { Design, Value } from './design.ts';
 import { describeParams } from './plan.ts';
 import type { Experiment } from './schema.ts';
 import { mainEffects, morrisIndices, sobolIndices } from './sensitivity.ts';
@@ -25,10 +25,33 @@ export interface Paired {
   interval: Interval;
 }
 
+/**
+ * One parameter's effect on one output. `low` and `high` are the two measures a tornado chart draws;
+ * the rest are there so that a table can show every figure the method gives without recomputing.
+ */
+export interface SensitivityRow {
+  parameter: string;
+  /** Main effects: the lowest mean output over the parameter's values; Morris: 0; Sobol: the first-order index. */
+  low: number;
+  /** Main effects: the highest mean output; Morris: μ*, the mean absolute elementary effect; Sobol: the total index. */
+  high: number;
+  /** The figures in words, for the terminal. */
+  detail: string;
+  /** Main effects: the parameter's values where `low` and `high` occur. */
+  lowAt?: Value;
+  highAt?: Value;
+  /** Morris: the mean elementary effect (its sign the direction) and their sd (non-linearity or interaction). */
+  mu?: number;
+  sigma?: number;
+  /** Sobol: 95% bootstrap intervals of the first-order (`low`) and total (`high`) indices. */
+  lowCi?: [number, number];
+  highCi?: [number, number];
+}
+
 export interface Sensitivity {
   metric: string;
   kind: 'main-effects' | 'morris' | 'sobol';
-  rows: { parameter: string; low: number; high: number; detail: string }[];
+  rows: SensitivityRow[];
 }
 
 export interface Analysis {
@@ -155,18 +178,20 @@ function sensitivities(design: Design | null, outputs: string[], value: Map<stri
       continue;
     }
     if (design.method === 'morris') {
-      const rows = morrisIndices(design, y).map((m) => ({ parameter: m.path, low: 0, high: m.muStar, detail: `mu* ${fmt(m.muStar)}, mu ${fmt(m.mu)}, sigma ${fmt(m.sigma)}` }));
+      const rows = morrisIndices(design, y).map((m) => ({ parameter: m.path, low: 0, high: m.muStar, mu: m.mu, sigma: m.sigma, detail: `mu* ${fmt(m.muStar)}, mu ${fmt(m.mu)}, sigma ${fmt(m.sigma)}` }));
       sensitivity.push({ metric, kind: 'morris', rows });
     } else if (design.method === 'saltelli') {
       const rows = sobolIndices(design, y).map((s) => ({
         parameter: s.path,
         low: s.first,
         high: s.total,
+        lowCi: s.firstCi,
+        highCi: s.totalCi,
         detail: `first ${fmt(s.first)} [${fmt(s.firstCi[0])}, ${fmt(s.firstCi[1])}], total ${fmt(s.total)} [${fmt(s.totalCi[0])}, ${fmt(s.totalCi[1])}]`,
       }));
       sensitivity.push({ metric, kind: 'sobol', rows });
     } else {
-      const rows = mainEffects(design, y).map((e) => ({ parameter: e.path, low: e.low, high: e.high, detail: `${fmt(e.low)} at ${String(e.lowAt)} to ${fmt(e.high)} at ${String(e.highAt)}` }));
+      const rows = mainEffects(design, y).map((e) => ({ parameter: e.path, low: e.low, high: e.high, lowAt: e.lowAt, highAt: e.highAt, detail: `${fmt(e.low)} at ${String(e.lowAt)} to ${fmt(e.high)} at ${String(e.highAt)}` }));
       sensitivity.push({ metric, kind: 'main-effects', rows });
     }
   }

@@ -84,6 +84,6 @@ export async function reportData(store: Store, name: string, library: ScenarioLi
         rows: rows.filter((r) => r.contrast === contrast).map((r) => ({ label: r.label, n: r.interval.n, mean: r.interval.mean, lo: r.interval.lo, hi: r.interval.hi })),
       }));
     }),
-    sensitivity: a.sensitivity.map((s) => ({ metric: s.metric, kind: s.kind, rows: s.rows.map(({ parameter, low, high }) => ({ parameter, low, high })) })),
+    sensitivity: a.sensitivity.map((s) => ({ metric: s.metric, kind: s.kind, rows: s.rows.map(({ detail: _words, ...row }) => row) })),
   };
 }

@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { writeAllAtomic } from '../cli/files.ts';
+import type { SensitivityRow } from './analysis.ts';
 import { fmtNum } from './format.ts';
+import { byImportance } from './tornado.ts';
 
 export { fmtNum };
 
@@ -45,8 +47,11 @@ export interface ReportData {
   summaries: { metric: string; groups: { label: string; n: number; mean: number; lo: number; hi: number }[] }[];
   /** Paired effects (arm B minus arm A, same seeds), with 95% CI, per metric and design point: a forest plot. */
   effects: { metric: string; contrast: string; rows: { label: string; n: number; mean: number; lo: number; hi: number }[] }[];
-  /** Tornado: per output metric, per parameter a bar from low to high (main effects), or Morris μ* and σ, or Sobol first-order and total indices. */
-  sensitivity: { metric: string; kind: 'main-effects' | 'morris' | 'sobol'; rows: { parameter: string; low: number; high: number }[] }[];
+  /**
+   * Tornado: per output metric, per parameter a bar from low to high (main effects), or Morris μ*
+   * (with μ and σ), or Sobol first-order and total indices (with their bootstrap intervals).
+   */
+  sensitivity: { metric: string; kind: 'main-effects' | 'morris' | 'sobol'; rows: Omit<SensitivityRow, 'detail'>[] }[];
 }
 
 /** The text of ECharts' browser bundle (node_modules/echarts/dist/echarts.min.js). */
@@ -237,8 +242,8 @@ export function reportHtml(data: ReportData, echartsSource: string): string {
     const parts = data.sensitivity
       .filter((s) => s.rows.length)
       .map((s, i) => {
-        const span = (r: { low: number; high: number }): number => (s.kind === 'main-effects' ? Math.abs(r.high - r.low) : Math.max(r.low, r.high));
-        const rows = [...s.rows].sort((a, b) => (span(b) || 0) - (span(a) || 0));
+        // The chart draws `low` and `high` as its two bars: for Morris, μ* (the analysis's `high`) and σ.
+        const rows = byImportance(s.kind, s.rows).map((r) => (s.kind === 'morris' ? { parameter: r.parameter, low: r.high, high: r.sigma ?? NaN } : r));
         const mids = rows.map((r) => (r.low + r.high) / 2).filter((x) => Number.isFinite(x));
         const baseline = s.kind === 'main-effects' && mids.length ? mids.reduce((a, b) => a + b, 0) / mids.length : 0;
         const spec: ChartSpec = { id: `sens-${i}`, kind: 'tornado', metric: s.metric, mode: s.kind, baseline, rows };
