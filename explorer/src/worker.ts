@@ -47,8 +47,18 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 
 // A MessageChannel yields to the event loop without the 4 ms clamp of nested timeouts.
 const channel = new MessageChannel();
-channel.port1.onmessage = () => serial(tick);
-const soon = (): void => channel.port2.postMessage(null);
+// At most one tick is ever waiting (here or in `timer`): a pause and a run in quick succession must
+// not leave two chains of ticks going.
+let ticking = false;
+channel.port1.onmessage = () => {
+  ticking = false;
+  serial(tick);
+};
+const soon = (): void => {
+  if (ticking || timer !== undefined) return;
+  ticking = true;
+  channel.port2.postMessage(null);
+};
 
 function problemsOf(e: unknown, doc: SourceDoc | undefined): ProblemView[] | undefined {
   if (e instanceof ScenarioError) {
@@ -151,6 +161,8 @@ function sampleNeighbourhood(m: Extract<ToWorker, { type: 'neighbourhood' }>): v
 }
 
 async function tick(): Promise<void> {
+  // This tick does the work of one still pending on the clock (a run sent while paced).
+  if (timer !== undefined) clearTimeout(timer);
   timer = undefined;
   if (!running || !driver) return;
   if (daysPerSecond === MAX_SPEED) {
@@ -166,7 +178,7 @@ async function tick(): Promise<void> {
     return;
   }
   if (daysPerSecond === MAX_SPEED) soon();
-  else timer = setTimeout(() => serial(tick), Math.max(4, Math.min(100, 1000 / daysPerSecond / 2)));
+  else if (!ticking && timer === undefined) timer = setTimeout(() => serial(tick), Math.max(4, Math.min(100, 1000 / daysPerSecond / 2)));
 }
 
 function pace(dps: number): void {
