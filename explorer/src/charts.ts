@@ -375,13 +375,14 @@ export class Charts {
     const x = Array.from({ length: days }, (_, d) => d + 1);
     for (const c of this.lines) {
       const va = seriesOf(a, c.metric.name, days);
+      const vb = b && seriesOf(b, c.metric.name, days);
       if (b) {
-        c.plot.setData([x, va, seriesOf(b, c.metric.name, days)] as uPlot.AlignedData);
+        c.plot.setData([x, va, vb!] as uPlot.AlignedData);
         c.el.dataset.pointsB = String(b.days);
       } else c.plot.setData([x, va] as uPlot.AlignedData);
       c.el.dataset.points = String(a.days);
       c.el.dataset.last = String(va[a.days - 1] ?? '');
-      c.el.querySelector('.plot')?.setAttribute('aria-label', spoken(c.metric.title, a, va, b && seriesOf(b, c.metric.name, days)));
+      c.el.querySelector('.plot')?.setAttribute('aria-label', spoken(c.metric.title, a, va, vb));
     }
     for (const h of this.heats) this.drawHeat(h, a, b);
     if (this.diff && b) {

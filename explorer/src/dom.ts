@@ -1,4 +1,7 @@
-// Small DOM helpers the Results view's files share.
+// Small DOM helpers the explorer's views share.
+
+/** The element with this id (the page's markup has every one the views look up). */
+export const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 /** An element with optional text and class. */
 export const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: string): HTMLElementTagNameMap[K] => {

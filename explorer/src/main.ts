@@ -9,8 +9,8 @@ import { attachNetwork } from './network.ts';
 import { paramsIn, type ParamControl } from './params.ts';
 import type { DossierView, FromWorker, ProblemView, ToWorker } from './protocol.ts';
 import { decodeShared, encodeShared, type Shared } from './share.ts';
+import { $ } from './dom.ts';
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const ui = {
   scenario: $<HTMLSelectElement>('scenario'),
   title: $('scenario-title'),

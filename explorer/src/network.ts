@@ -7,6 +7,7 @@
 import { ForceLayout } from './layout.ts';
 import { colourOf, edgeColours, legendOf, type ColourBy } from './network-colours.ts';
 import { STATUSES, type FromWorker, type NeighbourhoodSample, type NeighbourhoodState, type ToWorker } from './protocol.ts';
+import { $ } from './dom.ts';
 
 /** Agents sampled at most: a pairwise layout stays under a millisecond a tick. */
 const CAP = 240;
@@ -55,7 +56,6 @@ class Timing {
   }
 }
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 interface Shown {
   sample: NeighbourhoodSample;

@@ -3,7 +3,7 @@ import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import type { ExperimentList, ExperimentListing, ExperimentResults } from '../../src/cli/explore-api.ts';
 import { fmtNum } from '../../src/experiment/format.ts';
-import { el, scrolling } from './dom.ts';
+import { $, el, scrolling } from './dom.ts';
 import { resultsHash, viewOf } from './results-address.ts';
 import { sensitivity } from './results-sensitivity.ts';
 
@@ -13,7 +13,6 @@ import { sensitivity } from './results-sensitivity.ts';
 // bands per arm. The address says what is open (#results, #results=NAME), beside the run view's
 // own #z=/#u= settings.
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const ui = {
   layout: document.querySelector<HTMLElement>('main.layout')!,
   scenarioTitle: $('scenario-title'),
